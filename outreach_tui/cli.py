@@ -1,0 +1,33 @@
+"""The `outreach` command: a click group whose default (no sub-command) is the TUI."""
+
+from __future__ import annotations
+
+import click
+
+from outreach_tui import __version__
+from outreach_tui.commands import data, setup
+from outreach_tui.commands.common import make_context
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="outreach")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """outreach: record, enroll and follow up BPU participants, offline first.
+
+    Without a command it opens the terminal UI.
+    """
+    ctx.obj = make_context()
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.obj.t("tui.not_yet"))
+
+
+main.add_command(setup.locate)
+main.add_command(setup.setup)
+main.add_command(data.import_command)
+main.add_command(data.export_command)
+main.add_command(data.search_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

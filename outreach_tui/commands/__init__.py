@@ -1,0 +1,1 @@
+"""Sub-commands of `outreach`, one module per group of related commands."""

@@ -1,0 +1,1 @@
+"""Sync between the laptop and the central API."""
