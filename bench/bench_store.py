@@ -62,9 +62,8 @@ def bench_import(report: Report, csv_path: Path, out: Path, count: int) -> Path:
     raw = sqlite_utils.Database(raw_path)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=FULL")
-    with stopwatch() as raw_took:
-        with raw.conn:
-            raw["records"].insert_all(rows, batch_size=1000)
+    with stopwatch() as raw_took, raw.conn:
+        raw["records"].insert_all(rows, batch_size=1000)
     raw.close()
     report.add(
         "  same rows, plain sqlite-utils insert_all",
@@ -123,10 +122,20 @@ def bench_search(report: Report, db_path: Path, repeat: int = 300) -> None:
         samples = time_each(lambda it=it: store.search(next(it), limit=50), repeat)
         everything.extend(samples)
         p95 = percentile(samples, 95)
-        report.add(f"  search: {label}", f"p50 {ms(median(samples))} / p95 {ms(p95)}", "p95 < 20 ms", p95 < 0.020)
+        report.add(
+            f"  search: {label}",
+            f"p50 {ms(median(samples))} / p95 {ms(p95)}",
+            "p95 < 20 ms",
+            p95 < 0.020,
+        )
     store.close()
     p95 = percentile(everything, 95)
-    report.add("search, top 50 (all kinds)", f"p50 {ms(median(everything))} / p95 {ms(p95)}", "p95 < 20 ms", p95 < 0.020)
+    report.add(
+        "search, top 50 (all kinds)",
+        f"p50 {ms(median(everything))} / p95 {ms(p95)}",
+        "p95 < 20 ms",
+        p95 < 0.020,
+    )
 
 
 def run(report: Report, count: int, keep: bool = False) -> None:

@@ -31,13 +31,15 @@ class Report:
     title: str
     rows: list[Row] = field(default_factory=list)
 
-    def add(self, what: str, measured: str, budget: str = "", ok: bool | None = None, note: str = "") -> None:
+    def add(
+        self, what: str, measured: str, budget: str = "", ok: bool | None = None, note: str = ""
+    ) -> None:
         """Add a row (ok None: informational, no budget)."""
         self.rows.append(Row(what, measured, budget, ok, note))
 
     def print(self, console: Console | None = None) -> None:
         """Print the table; plain text when not on a terminal."""
-        console = console or Console()
+        console = console or Console(width=None if Console().is_terminal else 160)
         table = Table(title=self.title)
         for column in ("what", "measured", "budget", "ok", "note"):
             table.add_column(column)

@@ -6,6 +6,7 @@ usual folders are used (platformdirs). Nothing here opens the database.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from dataclasses import dataclass
@@ -49,10 +50,8 @@ class Paths:
         """Create the folders, private to the user (they hold personal data)."""
         for folder in (self.data_dir, self.config_dir, self.keys_dir, self.log_dir):
             folder.mkdir(parents=True, exist_ok=True)
-            try:
+            with contextlib.suppress(OSError):  # filesystems without modes
                 folder.chmod(0o700)
-            except OSError:  # pragma: no cover - filesystems without modes
-                pass
 
 
 def resolve_paths(env: dict[str, str] | None = None) -> Paths:
@@ -85,9 +84,7 @@ class Settings(BaseModel):
     sync_interval_minutes: int = Field(
         10, ge=0, le=1440, description="Background sync interval; 0 turns it off."
     )
-    monthly_target: int = Field(
-        0, ge=0, le=100_000, description="Own enrollment target per month."
-    )
+    monthly_target: int = Field(0, ge=0, le=100_000, description="Own enrollment target per month.")
     area_code: str = Field("", max_length=13, description="Current working area (desa code).")
     area_rw: str = Field("", max_length=3, description="Current working RW, three digits.")
     area_rt: str = Field("", max_length=3, description="Current working RT, three digits.")

@@ -45,7 +45,11 @@ def import_command(ctx: Context, file: Path, as_json: bool, dry_run: bool) -> No
             )
         except UnreadableFile as exc:
             if as_json:
-                click.echo(json.dumps({"error": {"code": exc.key, "message": ctx.t(exc.key, **exc.params)}}))
+                click.echo(
+                    json.dumps(
+                        {"error": {"code": exc.key, "message": ctx.t(exc.key, **exc.params)}}
+                    )
+                )
             fail(exc.key, code=2, **exc.params)
     if as_json:
         click.echo(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
@@ -82,19 +86,47 @@ def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-              help="Output format.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Output file (default: stdout; required for xlsx).")
-@click.option("--status", callback=_check_status, default=None, help="Only records with this status.")
-@click.option("--region", callback=_check_region, default=None,
-              help="Only records in this region (province, kab/kota, kecamatan or desa code).")
-@click.option("--since", callback=_check_date, default=None, help="Only records changed on or after YYYY-MM-DD.")
-@click.option("--plain", is_flag=True, help="CSV with raw values for scripts (no spreadsheet guards).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Output file (default: stdout; required for xlsx).",
+)
+@click.option(
+    "--status", callback=_check_status, default=None, help="Only records with this status."
+)
+@click.option(
+    "--region",
+    callback=_check_region,
+    default=None,
+    help="Only records in this region (province, kab/kota, kecamatan or desa code).",
+)
+@click.option(
+    "--since",
+    callback=_check_date,
+    default=None,
+    help="Only records changed on or after YYYY-MM-DD.",
+)
+@click.option(
+    "--plain", is_flag=True, help="CSV with raw values for scripts (no spreadsheet guards)."
+)
 @pass_context
 def export_command(
-    ctx: Context, fmt: str, out: Path | None, status: str | None, region: str | None,
-    since: str | None, plain: bool,
+    ctx: Context,
+    fmt: str,
+    out: Path | None,
+    status: str | None,
+    region: str | None,
+    since: str | None,
+    plain: bool,
 ) -> None:
     """Export records with their sync state, contribution and KPJ number."""
     if fmt == "xlsx" and out is None:
@@ -125,8 +157,13 @@ def _write_text(fmt: str, records: Any, handle: Any, plain: bool) -> int:
 @click.command("search")
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print the matching records as JSON.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
-              help="How many matches at most.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="How many matches at most.",
+)
 @pass_context
 def search_command(ctx: Context, query: str, as_json: bool, limit: int) -> None:
     """Find people by name, NIK (or its first digits) or phone, best matches first."""
@@ -143,5 +180,7 @@ def search_command(ctx: Context, query: str, as_json: bool, limit: int) -> None:
     for record in found:
         nik = mask_nik(record["nik"]) if record.get("nik") else "-"
         phone = format_phone_national(record["phone"]) if record.get("phone") else "-"
-        status = ctx.t("status." + str(record.get("status") or "prospect"))
-        click.echo(f"{record['full_name'][:32]:<32} {nik:<17} {phone:<15} {status:<12} {record['id']}")
+        status = ctx.t("label.status." + str(record.get("status") or "prospect"))
+        click.echo(
+            f"{record['full_name'][:32]:<32} {nik:<17} {phone:<15} {status:<12} {record['id']}"
+        )

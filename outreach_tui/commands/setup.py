@@ -34,7 +34,9 @@ def locate(ctx: Context, as_json: bool) -> None:
 @click.option("--officer-id", required=True, help="The officer's or Perisai agent's id.")
 @click.option("--officer-name", required=True, help="The officer's name, printed on slips.")
 @click.option("--branch", required=True, help="Kantor cabang code the officer works for.")
-@click.option("--server", "server_url", default=None, help="Central API URL (http://… or https://…).")
+@click.option(
+    "--server", "server_url", default=None, help="Central API URL (http://… or https://…)."
+)
 @click.option("--token", "device_token", default=None, help="Device token issued by the branch.")
 @click.option(
     "--language", type=click.Choice(["id", "en"]), default=None, help="Language of the tool."
@@ -53,7 +55,9 @@ def setup(
     current = ctx.settings
     values = current.model_dump()
     values.update(
-        officer_id=officer_id.strip(), officer_name=" ".join(officer_name.split()), branch=branch.strip()
+        officer_id=officer_id.strip(),
+        officer_name=" ".join(officer_name.split()),
+        branch=branch.strip(),
     )
     if server_url is not None:
         values["server_url"] = server_url
@@ -68,7 +72,9 @@ def setup(
         settings = Settings.model_validate(values)
     except ValidationError as exc:
         first = exc.errors()[0]
-        fail("setup.invalid", code=2, field=".".join(str(p) for p in first["loc"]), rule=first["msg"])
+        fail(
+            "setup.invalid", code=2, field=".".join(str(p) for p in first["loc"]), rule=first["msg"]
+        )
     path = save_settings(ctx.paths, settings)
     ctx.__dict__.pop("settings", None)
     click.echo(ctx.t("setup.saved", path=str(path)))

@@ -21,6 +21,7 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
+_GUARDS = frozenset("='")
 
 
 class UnreadableFile(Exception):
@@ -50,6 +51,7 @@ class CsvTable:
         (the header is line 1), even when quoted values span several lines.
         """
         reader = csv.reader(io.StringIO(self.text), delimiter=self.delimiter)
+        columns = list(self.columns.items())
         previous_end = 0
         try:
             for index, cells in enumerate(reader):
@@ -59,14 +61,19 @@ class CsvTable:
                     continue
                 if not any(cell.strip() for cell in cells):
                     continue
+                width = len(cells)
                 values = {
-                    name: unguard(cells[pos]) for pos, name in self.columns.items() if pos < len(cells)
+                    name: (unguard(cells[pos]) if cells[pos][:1] in _GUARDS else cells[pos])
+                    for pos, name in columns
+                    if pos < width
                 }
                 extra = max(0, len(cells) - len(self.header))
                 extra_cells = [c for c in cells[len(self.header) :] if c.strip()] if extra else []
                 yield start, values, len(extra_cells)
         except csv.Error as exc:
-            raise UnreadableFile("import.file_broken", line=previous_end + 1, detail=str(exc)) from exc
+            raise UnreadableFile(
+                "import.file_broken", line=previous_end + 1, detail=str(exc)
+            ) from exc
 
 
 def unguard(value: str) -> str:

@@ -9,7 +9,7 @@ rows go to the store in one transaction or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,9 +31,11 @@ class ImportTarget(Protocol):
 
     def ids_for_niks(self, niks: list[str]) -> dict[str, list[str]]: ...
 
-    def person_keys_without_nik(self) -> dict[tuple[str, ...], str]: ...
+    def people_without_nik(self) -> Iterable[Mapping[str, Any]]: ...
 
-    def save_records(self, records: list[dict[str, Any]], *, actor: str, officer_id: str | None = None) -> list[Any]: ...
+    def save_records(
+        self, records: list[dict[str, Any]], *, actor: str, officer_id: str | None = None
+    ) -> list[Any]: ...
 
 
 @dataclass
@@ -105,7 +107,12 @@ def import_csv(
         problems: list[Problem] = []
         if extra:
             problems.append(Problem("row", "row.extra_cells", {"count": extra}))
-        result = validate_record(values, today=today, previous=existing.get(raw_id))
+        previous = existing.get(raw_id)
+        raw: dict[str, Any] = dict(values)
+        if previous is not None:
+            # An update names only the columns it changes; the others keep their stored values.
+            raw = {**{k: previous.get(k) for k in RECORD_FIELDS}, **values}
+        result = validate_record(raw, today=today, previous=previous)
         problems.extend(result.errors)
         if problems:
             report.rejected.append((line, problems))
@@ -126,9 +133,9 @@ def import_csv(
     if to_save:
         saved = store.save_records(to_save, actor=actor, officer_id=officer_id)
         for item in saved:
-            if getattr(item, "created", False):
+            if item.is_new_record:
                 report.stored += 1
-            elif getattr(item, "changed", True):
+            elif item.created:
                 report.updated += 1
             else:
                 report.unchanged += 1
@@ -145,7 +152,7 @@ def _reject_duplicates(
     new_rows = [(line, r) for line, r in valid if not r.get("id") or r["id"] not in existing]
     stored_niks = store.ids_for_niks([r["nik"] for _, r in new_rows if r.get("nik")])
     need_keys = any(not r.get("nik") and not r.get("id") for _, r in valid)
-    stored_keys = store.person_keys_without_nik() if need_keys else {}
+    stored_keys = {person_key(r) for r in store.people_without_nik()} if need_keys else set()
 
     seen_ids: dict[str, int] = {}
     seen_niks: dict[str, int] = {}
@@ -185,9 +192,17 @@ def describe(report: ImportReport, lang: str) -> list[str]:
     lines: list[str] = []
     for line, problems in report.rejected:
         for p in problems:
-            lines.append(translate("import.rejected_line", lang, line=line, field=p.field, message=p.message(lang)))
+            lines.append(
+                translate(
+                    "import.rejected_line", lang, line=line, field=p.field, message=p.message(lang)
+                )
+            )
     for line, p in report.warnings:
-        lines.append(translate("import.warning_line", lang, line=line, field=p.field, message=p.message(lang)))
+        lines.append(
+            translate(
+                "import.warning_line", lang, line=line, field=p.field, message=p.message(lang)
+            )
+        )
     key = "import.summary_dry_run" if report.dry_run else "import.summary"
     lines.append(
         translate(

@@ -52,8 +52,19 @@ def test_locate_uses_outreach_home(isolated_home: Path) -> None:
 def test_setup_saves_settings(isolated_home: Path) -> None:
     result = CliRunner().invoke(
         main,
-        ["setup", "--officer-id", "P-001", "--officer-name", "Dewi  Lestari", "--branch", "KC-BGR",
-         "--server", "http://127.0.0.1:8000/", "--token", "tok"],
+        [
+            "setup",
+            "--officer-id",
+            "P-001",
+            "--officer-name",
+            "Dewi  Lestari",
+            "--branch",
+            "KC-BGR",
+            "--server",
+            "http://127.0.0.1:8000/",
+            "--token",
+            "tok",
+        ],
     )
     assert result.exit_code == 0, result.output
     saved = tomllib.loads((isolated_home / "config" / "config.toml").read_text())
@@ -64,7 +75,18 @@ def test_setup_saves_settings(isolated_home: Path) -> None:
 
 def test_setup_rejects_bad_server_url() -> None:
     result = CliRunner().invoke(
-        main, ["setup", "--officer-id", "P", "--officer-name", "N", "--branch", "B", "--server", "ftp://x"]
+        main,
+        [
+            "setup",
+            "--officer-id",
+            "P",
+            "--officer-name",
+            "N",
+            "--branch",
+            "B",
+            "--server",
+            "ftp://x",
+        ],
     )
     assert result.exit_code == 2 and "server_url" in result.stderr
 
@@ -76,12 +98,17 @@ def test_broken_settings_file_is_named(isolated_home: Path, tmp_path: Path) -> N
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("full_name\nAni\n")
     result = CliRunner().invoke(main, ["import", str(csv_file)])
-    assert result.exit_code == 2 and "language" in result.stderr and "Traceback" not in result.output
+    assert (
+        result.exit_code == 2 and "language" in result.stderr and "Traceback" not in result.output
+    )
 
 
 def test_real_command_runs_without_a_terminal(isolated_home: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "outreach_tui.cli", "locate"], capture_output=True, text=True,
-        stdin=subprocess.DEVNULL, check=False,
+        [sys.executable, "-m", "outreach_tui.cli", "locate"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
     )
     assert done.returncode == 0 and str(isolated_home) in done.stdout

@@ -12,8 +12,14 @@ from click.testing import CliRunner, Result
 
 from outreach_tui.cli import main
 
-HEADER = "full_name,nik,phone,occupation,monthly_income,programs,payment_period,region_code,rw,rt,status,consent\n"
-SITI = "Siti Aminah,3201015508950003,0812-3456-7890,pedagang_pasar,1500000,JKK JKM,1,3201011001,1,2,enrolled,ya\n"
+HEADER = (
+    "full_name,nik,phone,occupation,monthly_income,programs,payment_period,"
+    "region_code,rw,rt,status,consent\n"
+)
+SITI = (
+    "Siti Aminah,3201015508950003,0812-3456-7890,pedagang_pasar,1500000,JKK JKM,1,"
+    "3201011001,1,2,enrolled,ya\n"
+)
 BUDI = "Budi,3201011508950001,+62 813 1111 2222,ojol,,,,32.01.01.1001,001,002,prospect,true\n"
 
 
@@ -48,10 +54,16 @@ def test_good_file_is_stored_and_exported(tmp_path: Path) -> None:
     assert siti["birth_date"] == "1995-08-15" and siti["sex"] == "F"
     assert siti["region_code"] == "32.01.01.1001" and siti["rw"] == "001" and siti["rt"] == "002"
     assert siti["programs"] == "JKK,JKM" and siti["consent"] is True
-    assert siti["monthly_contribution"] == 16800
+    assert siti["monthly_contribution"] == 21800  # 1% of 1.5M + 6,800
     assert siti["sync_state"] == "pending"
     assert len(siti["id"]) == 36
-    assert set(siti) >= {"monthly_contribution", "kpj_number", "sync_state", "officer_id", "created_at"}
+    assert set(siti) >= {
+        "monthly_contribution",
+        "kpj_number",
+        "sync_state",
+        "officer_id",
+        "created_at",
+    }
 
 
 def test_rejected_rows_are_reported_by_file_line(tmp_path: Path) -> None:
@@ -90,13 +102,16 @@ def test_reimport_stores_nothing_twice(tmp_path: Path) -> None:
 def test_row_with_stored_id_updates_the_record(tmp_path: Path) -> None:
     import_json(write(tmp_path, "a.csv", HEADER + BUDI))
     (budi,) = export_json()
-    update = "id,full_name,nik,status,decline_reason,consent\n" + f"{budi['id']},Budi,3201011508950001,declined,biaya,true\n"
+    # Only the columns that change: the others (NIK, phone, area) keep their stored values.
+    update = f"id,status,decline_reason\n{budi['id']},declined,biaya\n"
     code, report = import_json(write(tmp_path, "u.csv", update))
     assert code == 0, report
     assert report["stored"] == 0 and report["updated"] == 1
     (after,) = export_json()
     assert after["status"] == "declined" and after["decline_reason"] == "biaya"
     assert after["id"] == budi["id"]
+    assert after["phone"] == budi["phone"] == "+6281311112222"
+    assert after["nik"] == "3201011508950001" and after["rt"] == "002"
 
 
 def test_dry_run_stores_nothing(tmp_path: Path) -> None:
@@ -124,7 +139,9 @@ def test_spreadsheet_encodings(tmp_path: Path, encoding: str) -> None:
         (b"full_name,full_name\nA,B\n", "dua kali"),
     ],
 )
-def test_unreadable_files_exit_2_and_store_nothing(tmp_path: Path, content: bytes, key: str) -> None:
+def test_unreadable_files_exit_2_and_store_nothing(
+    tmp_path: Path, content: bytes, key: str
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     result = run("import", str(path))
@@ -140,11 +157,13 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
 
 
 def test_unknown_columns_warn_and_long_fields_are_rejected(tmp_path: Path) -> None:
-    text = "full_name,hobby,notes\nAni,catur,ok\nBeni,,\"" + "x" * 100_000 + "\"\n"
+    text = 'full_name,hobby,notes\nAni,catur,ok\nBeni,,"' + "x" * 100_000 + '"\n'
     code, report = import_json(write(tmp_path, "l.csv", text))
     assert code == 1 and report["stored"] == 1
     assert report["warnings"][0]["row"] == 1 and report["warnings"][0]["code"] == "column.unknown"
-    assert report["rejected"][0]["row"] == 3 and report["rejected"][0]["errors"][0]["field"] == "notes"
+    assert (
+        report["rejected"][0]["row"] == 3 and report["rejected"][0]["errors"][0]["field"] == "notes"
+    )
 
 
 def test_english_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,7 +172,9 @@ def test_english_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert "not found" in result.stderr
 
 
-def test_csv_export_is_spreadsheet_safe_and_reimportable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_export_is_spreadsheet_safe_and_reimportable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import_json(write(tmp_path, "a.csv", HEADER + SITI + BUDI))
     out = tmp_path / "out.csv"
     assert run("export", "--out", str(out)).exit_code == 0

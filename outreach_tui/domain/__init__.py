@@ -1,0 +1,1 @@
+"""Pure rules of BPU enrollment: no I/O, no SQLite, no Textual."""

@@ -1,0 +1,1 @@
+"""QR enrollment slips: signed payload and its outputs."""

@@ -1,0 +1,210 @@
+"""The store's schema, as sqlite-utils migrations (applied in order, each in a transaction).
+
+Schema (version 1)
+------------------
+``records``: the current state of each person, one row per record.
+    ``rid INTEGER PRIMARY KEY`` is an internal rowid alias: it links ``records_fts`` rows and
+    breaks ties in page order, and unlike an implicit rowid it survives ``VACUUM``.
+    ``id TEXT NOT NULL UNIQUE`` is the record's identity (a UUID made on the laptop); every
+    foreign key points at it and it is the only id the API exposes.
+    ``version`` rises by one with every change, ``base_version`` names the version it
+    replaced (NULL for the first). Then the record fields of DESIGN.md, with
+    ``monthly_contribution``, ``kpj_number``, ``sync_state``, ``officer_id``, ``created_at`` and
+    ``updated_at`` (UTC, ISO-8601, microseconds, ``Z``: fixed width, so text order is time
+    order).
+    Derived columns: ``name_key`` (the folded name: sort key and the FTS name text) and
+    ``content_hash`` (of the current version, to detect identical saves cheaply).
+    CHECKs guard the fixed vocabularies and the legal rule that an NIK is only stored with
+    consent.
+``record_versions``: every version of every record, ``(record_id, version)`` primary key,
+    ``data`` = canonical JSON of the content fields, ``hash`` = sha256(data), ``base_version``,
+    ``created_at``, ``actor``, ``officer_id`` and ``sent_at`` (set by sync when it sends the
+    version). Triggers forbid changing anything but ``sent_at``: a version is frozen.
+``visits``: immutable contact events (a trigger forbids UPDATE); ``record_id`` may be NULL
+    (a household met before any person was recorded).
+``changes``: the change log sync reads; ``seq INTEGER PRIMARY KEY AUTOINCREMENT`` rises and is
+    never reused. One row per record version or visit, written in the same transaction.
+``audit``: append-only (triggers forbid UPDATE and DELETE) who/what/when, with changed field
+    *names* only (no personal data), chained by ``hash = sha256(prev_hash + canonical entry)``.
+``meta``: key/value text (sync checkpoints, device facts).
+``records_fts``: a contentless FTS5 index (``contentless_delete=1``) of ``name_key`` whose
+    rowid is ``records.rid``, with prefix indexes for 2-4 characters. The store's write
+    path keeps it in step inside the same transaction with explicit statements (see
+    ``fts.py``): FTS5 fed row by row from triggers made a 100k-row import three times slower.
+    NIK and phone prefixes are searched on the ``records_nik`` / ``records_phone`` B-trees
+    instead (a prefix is a key range there; see ``search.py``).
+"""
+
+from __future__ import annotations
+
+import sqlcipher3
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("outreach.store")
+
+# CHECKs are written as OR chains, not IN lists: SQLite rebuilds an IN list's ephemeral
+# table for every row of an executemany(), which made a 100k-row import 0.5 s slower.
+_V1 = """
+CREATE TABLE records (
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    base_version INTEGER CHECK (base_version IS NULL OR base_version < version),
+    full_name TEXT NOT NULL,
+    nik TEXT,
+    birth_date TEXT,
+    sex TEXT CHECK (sex = 'M' OR sex = 'F'),
+    phone TEXT,
+    occupation TEXT,
+    monthly_income INTEGER,
+    programs TEXT,
+    payment_period INTEGER,
+    region_code TEXT,
+    rw TEXT,
+    rt TEXT,
+    street TEXT,
+    status TEXT NOT NULL CHECK (
+        status = 'prospect' OR status = 'interested' OR status = 'enrolled'
+        OR status = 'declined' OR status = 'active'
+    ),
+    decline_reason TEXT,
+    follow_up_on TEXT,
+    consent INTEGER NOT NULL DEFAULT 0 CHECK (consent = 0 OR consent = 1),
+    notes TEXT,
+    monthly_contribution INTEGER,
+    kpj_number TEXT,
+    sync_state TEXT NOT NULL DEFAULT 'pending' CHECK (
+        sync_state = 'pending' OR sync_state = 'synced' OR sync_state = 'duplicate'
+        OR sync_state = 'conflict' OR sync_state = 'rejected'
+    ),
+    officer_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    CHECK (nik IS NULL OR consent = 1)
+) STRICT;
+CREATE INDEX records_nik ON records (nik);
+CREATE INDEX records_phone ON records (phone);
+CREATE INDEX records_name ON records (name_key);
+CREATE INDEX records_status_name ON records (status, name_key);
+CREATE INDEX records_area_name ON records (region_code, rw, rt, name_key);
+CREATE INDEX records_follow_up ON records (follow_up_on, name_key)
+    WHERE follow_up_on IS NOT NULL;
+CREATE INDEX records_sync_state ON records (sync_state, updated_at);
+CREATE INDEX records_updated ON records (updated_at);
+
+CREATE TABLE record_versions (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    base_version INTEGER,
+    data TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    officer_id TEXT,
+    sent_at TEXT,
+    PRIMARY KEY (record_id, version)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER record_versions_frozen
+BEFORE UPDATE OF record_id, version, base_version, data, hash, created_at, actor, officer_id
+ON record_versions
+BEGIN
+    SELECT RAISE(ABORT, 'record versions are frozen: only sent_at may be set');
+END;
+
+CREATE TABLE visits (
+    id TEXT PRIMARY KEY NOT NULL,
+    record_id TEXT REFERENCES records (id),
+    at TEXT NOT NULL,
+    region_code TEXT,
+    rw TEXT,
+    rt TEXT,
+    outcome TEXT NOT NULL CHECK (
+        outcome = 'met' OR outcome = 'not_home' OR outcome = 'moved' OR outcome = 'refused'
+    ),
+    note TEXT,
+    officer_id TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX visits_record ON visits (record_id, at);
+CREATE INDEX visits_at ON visits (at);
+CREATE INDEX visits_area ON visits (region_code, rw, rt, at);
+CREATE TRIGGER visits_immutable BEFORE UPDATE ON visits
+BEGIN
+    SELECT RAISE(ABORT, 'visits are immutable events');
+END;
+
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity TEXT NOT NULL CHECK (entity = 'record' OR entity = 'visit'),
+    entity_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER changes_immutable BEFORE UPDATE ON changes
+BEGIN
+    SELECT RAISE(ABORT, 'the change log is append-only');
+END;
+
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT,
+    version INTEGER,
+    fields TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE VIRTUAL TABLE records_fts USING fts5 (
+    name,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3 4'
+);
+"""
+
+
+@migrations()
+def m001_initial_schema(db: Database) -> None:
+    """Create the version-1 schema (see the module docstring)."""
+    # One statement at a time: executescript() would COMMIT the migration's transaction.
+    for statement in _split_statements(_V1):
+        db.execute(statement)
+
+
+def _split_statements(script: str) -> list[str]:
+    """Split a script into complete statements (triggers contain semicolons of their own)."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlcipher3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError(f"incomplete SQL statement in schema: {current!r}")
+    return statements
+
+
+def apply(db: Database) -> None:
+    """Bring the database to the newest schema; already-applied migrations are skipped."""
+    migrations.apply(db)

@@ -1,0 +1,28 @@
+"""The Store: the local SQLite store of one officer's laptop, assembled from its parts."""
+
+from __future__ import annotations
+
+from .audit import AuditMixin
+from .changes import ChangesMixin
+from .importing import ImportingMixin
+from .listing import ListingMixin
+from .records import RecordsMixin
+from .search import SearchMixin
+from .visits import VisitsMixin
+
+
+class Store(
+    RecordsMixin,
+    ListingMixin,
+    SearchMixin,
+    VisitsMixin,
+    ChangesMixin,
+    AuditMixin,
+    ImportingMixin,
+):
+    """Records, visits, search, change log and audit log over one SQLite connection.
+
+    Made by :func:`outreach_tui.store.open_store`. It belongs to the thread that opened it
+    (any call from another thread raises RuntimeError); use it as a context manager or call
+    :meth:`close`. Every write method commits durably before it returns.
+    """

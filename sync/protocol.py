@@ -1,0 +1,136 @@
+"""The wire format both ends share: pydantic models and the protocol version.
+
+Push: the laptop sends bounded batches of changes (record versions and visits); the
+server answers every item on its own (`accepted`, `duplicate`, `conflict`,
+`rejected`), so one bad item never blocks the others. Pull: the laptop asks for the
+server-side changes of its branch after a cursor. See docs/sync-protocol.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/v1"
+
+# Bounds on one push: the client packs batches under both, the server refuses more.
+MAX_BATCH_ITEMS = 1000
+MAX_BATCH_BYTES = 4 * 1024 * 1024  # uncompressed JSON body
+MAX_PULL_ITEMS = 2000
+
+ItemKind = Literal["record", "visit"]
+ItemStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
+ServerChangeKind = Literal["kpj_number", "status", "duplicate_nik", "forgotten"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Reason(_Model):
+    """Why an item was not accepted as sent: a field, a stable code and a message."""
+
+    field: str = Field(max_length=64)
+    code: str = Field(max_length=64)
+    message: str = Field(max_length=1000)
+
+
+class PushItem(_Model):
+    """One change: a record version (frozen once sent) or a visit (immutable)."""
+
+    kind: ItemKind
+    id: str = Field(min_length=1, max_length=64, description="Record or visit UUID.")
+    version: int = Field(1, ge=1, le=1_000_000, description="Record version; 1 for visits.")
+    base_version: int | None = Field(
+        None, ge=1, le=1_000_000, description="The version this one replaces, as last acknowledged."
+    )
+    content_hash: str = Field(
+        min_length=64, max_length=64, description="sha256 of the canonical JSON of `data`."
+    )
+    data: dict[str, Any] = Field(description="The record fields, or the visit fields.")
+
+
+class PushRequest(_Model):
+    """A batch of changes from one device."""
+
+    protocol: int = Field(PROTOCOL_VERSION, description="Wire format version.")
+    batch_id: str = Field(min_length=1, max_length=64, description="Client's id for this batch.")
+    items: list[PushItem] = Field(max_length=MAX_BATCH_ITEMS)
+
+
+class ItemResult(_Model):
+    """The server's answer for one item."""
+
+    kind: ItemKind
+    id: str
+    version: int
+    status: ItemStatus
+    reasons: list[Reason] = Field(default_factory=list)
+    duplicate_of: str | None = Field(
+        None, description="For an NIK already held by another record: that record's id."
+    )
+    kpj_number: str | None = None
+
+
+class PushResponse(_Model):
+    """One result per pushed item, in the order sent."""
+
+    protocol: int = PROTOCOL_VERSION
+    batch_id: str
+    results: list[ItemResult]
+    server_time: str
+
+
+class ServerChange(_Model):
+    """Something the central side learned about a record of this branch."""
+
+    seq: int
+    kind: ServerChangeKind
+    record_id: str
+    fields: dict[str, Any] = Field(default_factory=dict)
+    at: str
+
+
+class PullResponse(_Model):
+    """Server-side changes after a cursor; `more` says whether to ask again."""
+
+    protocol: int = PROTOCOL_VERSION
+    changes: list[ServerChange]
+    cursor: int
+    more: bool
+
+
+class Health(_Model):
+    """What GET /v1/health answers (no authentication needed)."""
+
+    status: Literal["ok"] = "ok"
+    protocol: int = PROTOCOL_VERSION
+    server_time: str
+
+
+class Problem(_Model):
+    """Every error body (RFC 9457 problem details, application/problem+json)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    code: str = ""
+
+
+def canonical_json(data: dict[str, Any]) -> bytes:
+    """The bytes both ends hash: sorted keys, no spaces, UTF-8."""
+    import json
+
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """sha256 hex of the canonical JSON of an item's data."""
+    import hashlib
+
+    return hashlib.sha256(canonical_json(data)).hexdigest()
