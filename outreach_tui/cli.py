@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from outreach_tui import __version__
-from outreach_tui.commands import data, setup
+from outreach_tui.commands import data, setup, sync_cmd
+from outreach_tui.commands import server
 from outreach_tui.commands.common import make_context
 
 
@@ -27,6 +28,8 @@ main.add_command(setup.setup)
 main.add_command(data.import_command)
 main.add_command(data.export_command)
 main.add_command(data.search_command)
+main.add_command(sync_cmd.sync_command)
+main.add_command(server.server)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -55,7 +55,12 @@ class PushItem(_Model):
 class PushRequest(_Model):
     """A batch of changes from one device."""
 
-    protocol: int = Field(PROTOCOL_VERSION, description="Wire format version.")
+    protocol: int = Field(
+        PROTOCOL_VERSION,
+        ge=1,
+        le=PROTOCOL_VERSION,
+        description="Wire format version; a server accepts the versions it knows.",
+    )
     batch_id: str = Field(min_length=1, max_length=64, description="Client's id for this batch.")
     items: list[PushItem] = Field(max_length=MAX_BATCH_ITEMS)
 

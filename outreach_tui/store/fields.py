@@ -188,5 +188,5 @@ def content_json(content: Mapping[str, Any]) -> str:
 def changed_fields(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[str]:
     """Names (never values) of the fields that differ: what the audit log may say."""
     if old is None:
-        return [name for name in CONTENT_FIELDS if new.get(name) not in (None, False)]
+        return [name for name, value in new.items() if value is not None and value is not False]
     return [name for name in CONTENT_FIELDS if old.get(name) != new.get(name)]

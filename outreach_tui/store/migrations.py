@@ -15,11 +15,16 @@ Schema (version 1)
     Derived columns: ``name_key`` (the folded name: sort key and the FTS name text) and
     ``content_hash`` (of the current version, to detect identical saves cheaply).
     CHECKs guard the fixed vocabularies and the legal rule that an NIK is only stored with
-    consent.
-``record_versions``: every version of every record, ``(record_id, version)`` primary key,
-    ``data`` = canonical JSON of the content fields, ``hash`` = sha256(data), ``base_version``,
+    consent. Indexes: ``nik``, ``phone``, ``name_key``, ``(status, name_key)``,
+    ``(region_code, rw, rt, name_key)``, ``(follow_up_on, name_key)`` (partial: dated
+    rows only), ``(sync_state, updated_at)``, ``updated_at``; each ends with ``rid``
+    implicitly, which keyset pages use to break ties.
+``record_versions``: every version of every record, ``(record_id, version)`` primary key
+    (WITHOUT ROWID: a record's versions sit together, and an import writes one B-tree, not
+    two). ``data`` = canonical JSON of the content fields (sorted keys, no whitespace, UTF-8,
+    fields without a value left out), ``hash`` = sha256(data), ``base_version``,
     ``created_at``, ``actor``, ``officer_id`` and ``sent_at`` (set by sync when it sends the
-    version). Triggers forbid changing anything but ``sent_at``: a version is frozen.
+    version). A trigger forbids changing anything but ``sent_at``: a version is frozen.
 ``visits``: immutable contact events (a trigger forbids UPDATE); ``record_id`` may be NULL
     (a household met before any person was recorded).
 ``changes``: the change log sync reads; ``seq INTEGER PRIMARY KEY AUTOINCREMENT`` rises and is
@@ -188,6 +193,47 @@ def m001_initial_schema(db: Database) -> None:
     """Create the version-1 schema (see the module docstring)."""
     # One statement at a time: executescript() would COMMIT the migration's transaction.
     for statement in _split_statements(_V1):
+        db.execute(statement)
+
+
+_V2_SYNC = """
+ALTER TABLE records ADD COLUMN duplicate_of TEXT;
+
+CREATE TABLE sync_acks (
+    entity TEXT NOT NULL CHECK (entity = 'record' OR entity = 'visit'),
+    entity_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sent_at TEXT NOT NULL,
+    sent_base INTEGER,
+    ack TEXT CHECK (ack IN ('accepted', 'duplicate', 'conflict', 'rejected')),
+    ack_at TEXT,
+    reasons TEXT,
+    duplicate_of TEXT,
+    PRIMARY KEY (entity, entity_id, version)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    sent INTEGER NOT NULL DEFAULT 0,
+    accepted INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    flagged INTEGER NOT NULL DEFAULT 0,
+    conflicts INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    pulled INTEGER NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT '',
+    remaining INTEGER NOT NULL DEFAULT 0,
+    set_aside INTEGER NOT NULL DEFAULT 0
+) STRICT;
+"""
+
+
+@migrations()
+def m002_sync(db: Database) -> None:
+    """Sync bookkeeping: answers per sent version or visit, duplicate flags, the journal."""
+    for statement in _split_statements(_V2_SYNC):
         db.execute(statement)
 
 

@@ -193,7 +193,10 @@ class RecordsMixin(StoreBase):
         with self._write() as conn:
             now = utc_now()
             last_rid = self._scalar("SELECT coalesce(max(rid), 0) FROM records")
-            current = self._current([item.id for item in incoming])
+            ids = [item.id for item in incoming]
+            current = self._current(ids)
+            # Only a batch naming one id twice needs to track the state it builds up.
+            repeats = len(set(ids)) < len(ids)
             if expected is not None:
                 have = current.get(expected[0])
                 have_version = have.version if have else 0
@@ -237,9 +240,10 @@ class RecordsMixin(StoreBase):
                 )
                 changes.append(("record", item.id, version))
                 audit.append(AuditEntry(action, "record", item.id, version, fields))
-                current[item.id] = _Current(
-                    rid, version, item.hash, created_at, owner, item.content
-                )
+                if repeats:
+                    current[item.id] = _Current(
+                        rid, version, item.hash, created_at, owner, item.content
+                    )
                 results.append(SavedRecord(item.id, version, True))
             if versions:
                 # Writing in id order turns random B-tree inserts into near-appends (much

@@ -6,6 +6,7 @@ from .audit import AuditMixin
 from .changes import ChangesMixin
 from .importing import ImportingMixin
 from .listing import ListingMixin
+from .outbox import OutboxMixin
 from .records import RecordsMixin
 from .search import SearchMixin
 from .visits import VisitsMixin
@@ -19,6 +20,7 @@ class Store(
     ChangesMixin,
     AuditMixin,
     ImportingMixin,
+    OutboxMixin,
 ):
     """Records, visits, search, change log and audit log over one SQLite connection.
 

@@ -21,6 +21,8 @@ def test_pragmas_are_applied(tmp_path: Path) -> None:
         assert pragma("busy_timeout") == 5000
         assert pragma("temp_store") == 2  # MEMORY
         assert conn.isolation_level is None  # no hidden transactions
+        conn.execute("CREATE TABLE t (x)")
+        assert pragma("page_size") == 8192  # a new file gets the store's page size
     finally:
         conn.close()
 

@@ -1,0 +1,222 @@
+"""`outreach server ...`: run the reference central API and manage its devices and records."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import json
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from outreach_tui.commands.common import Context, fail, pass_context
+
+_DB_HELP = "The central database file (SQLite; created when missing)."
+_EXISTING_DB_HELP = "The central database file (SQLite) made by 'outreach server run/add-device'."
+
+
+def _existing(db: Path) -> Path:
+    """`db` when the file exists; a translated error otherwise (so a typo makes no empty DB)."""
+    if not db.is_file():
+        fail("server.db_missing", code=2, path=str(db))
+    return db
+
+
+@contextlib.contextmanager
+def _central(db: Path) -> Iterator[Any]:
+    """The central storage for the length of a command."""
+    from sync.server import open_central
+
+    storage = open_central(db)
+    try:
+        yield storage
+    finally:
+        storage.close()
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging plus the app logger, which logs counts and ids, never request bodies."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["sync.server"] = {
+        "handlers": ["default"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    return config
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket, bound before the URL is printed (port 0 picks a free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        fail("server.run.port_busy", code=2, host=host, port=port, reason=exc.strerror or exc)
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+@click.group()
+def server() -> None:
+    """The reference central API of a branch: serve it, issue device tokens, export, payments."""
+
+
+@server.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port to listen on (0: any free port, printed at start).",
+)  # fmt: skip
+@pass_context
+def run(ctx: Context, db: Path, host: str, port: int) -> None:
+    """Serve the central API (push, pull, health, /openapi.json) until Ctrl+C."""
+    import uvicorn
+
+    from sync.server import ServerSettings, create_app
+
+    sock = _bind(host, port)
+    bound_port = sock.getsockname()[1]
+    shown_host = f"[{host}]" if ":" in host else host
+    with _central(db) as storage:
+        app = create_app(storage, settings=ServerSettings())
+        config = uvicorn.Config(
+            app, log_config=_log_config(), access_log=True, server_header=False, lifespan="off"
+        )
+        click.echo(
+            ctx.t("server.run.listening", url=f"http://{shown_host}:{bound_port}", path=str(db))
+        )
+        sys.stdout.flush()
+        # uvicorn stops gracefully on Ctrl+C, then re-raises the signal: that is our clean exit.
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.Server(config).run(sockets=[sock])
+    sock.close()
+    click.echo(ctx.t("server.run.stopped"))
+
+
+@server.command("add-device")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_DB_HELP)
+@click.option("--officer-id", required=True, help="The officer's or Perisai agent's id.")
+@click.option(
+    "--branch", required=True, help="Kantor cabang code: the device sees only its records."
+)
+@click.option("--json", "as_json", is_flag=True, help='Print {"token": ..., "device_id": ...}.')
+@pass_context
+def add_device(ctx: Context, db: Path, officer_id: str, branch: str, as_json: bool) -> None:
+    """Register a laptop and print its token, once (the database keeps only a hash of it)."""
+    from sync.server.auth import issue_device
+    from sync.server.central import utc_stamp
+
+    if not officer_id.strip() or not branch.strip():
+        fail("server.device.invalid", code=2)
+    with _central(db) as storage:
+        issued = issue_device(storage, officer_id, branch, at=utc_stamp())
+    device = issued.device
+    if as_json:
+        click.echo(json.dumps({"token": issued.token, "device_id": device.device_id}))
+        return
+    click.echo(
+        ctx.t(
+            "server.device.added",
+            device_id=device.device_id,
+            officer_id=device.officer_id,
+            branch=device.branch,
+        )
+    )
+    click.echo(ctx.t("server.device.token", token=issued.token))
+
+
+@server.command("revoke-device")
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+)
+@click.option("--device", "device_id", required=True, help="The device id printed by add-device.")
+@pass_context
+def revoke_device(ctx: Context, db: Path, device_id: str) -> None:
+    """Withdraw a device's token (a lost or returned laptop): its requests get 401 from now on."""
+    from sync.server.central import utc_stamp
+
+    at = utc_stamp()
+    with _central(_existing(db)) as storage:
+        device = storage.revoke_device(device_id.strip(), at)
+    if device is None:
+        fail("server.device.unknown", code=1, device_id=device_id)
+    if device.revoked_at != at:  # revoking keeps the first time: this one was already revoked
+        click.echo(
+            ctx.t("server.device.already_revoked", device_id=device_id, at=device.revoked_at)
+        )
+        return
+    click.echo(ctx.t("server.device.revoked", device_id=device.device_id))
+
+
+@server.command("export")
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+    help="Output format.",
+)  # fmt: skip
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="File to write (default: standard output).",
+)  # fmt: skip
+@click.option("--branch", default=None, help="Only this kantor cabang's records.")
+@click.option("--plain", is_flag=True, help="CSV without spreadsheet guards (for scripts).")
+@pass_context
+def export(
+    ctx: Context, db: Path, fmt: str, out: Path | None, branch: str | None, plain: bool
+) -> None:
+    """Export the central records, one per id (latest version, central status, KPJ, flags)."""
+    with _central(_existing(db)) as storage:
+        if out is None:
+            _write_export(storage, sys.stdout, fmt, branch, plain)
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8", newline="") as stream:
+            count = _write_export(storage, stream, fmt, branch, plain)
+    click.echo(ctx.t("server.export.done", count=count, path=str(out)), err=True)
+
+
+def _write_export(storage: Any, stream: IO[str], fmt: str, branch: str | None, plain: bool) -> int:
+    """Write the export in `fmt`; returns how many records were written."""
+    from sync.server.export import central_rows, write_csv, write_json
+
+    rows = central_rows(storage, branch.strip() if branch else None)
+    return write_csv(rows, stream, plain=plain) if fmt == "csv" else write_json(rows, stream)
+
+
+@server.command("mark-paid")
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+)
+@click.argument("record_id")
+@pass_context
+def mark_paid(ctx: Context, db: Path, record_id: str) -> None:
+    """Record a participant's first payment: enrolled becomes active, and laptops pull it."""
+    from sync.server.central import mark_paid as record_payment
+
+    with _central(_existing(db)) as storage:
+        result = record_payment(storage, record_id, today=dt.date.today())
+    if result.outcome == "paid":
+        click.echo(
+            ctx.t("server.paid.done", record_id=result.record_id, kpj_number=result.kpj_number)
+        )
+    elif result.outcome == "already_active":
+        click.echo(ctx.t("server.paid.already_active", record_id=result.record_id))
+    elif result.outcome == "refused":
+        reason = " ".join(problem.message(ctx.lang) for problem in result.problems)
+        fail("server.paid.refused", code=1, record_id=result.record_id, reason=reason)
+    else:
+        fail(f"server.paid.{result.outcome}", code=1, record_id=result.record_id)

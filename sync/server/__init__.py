@@ -1,0 +1,20 @@
+"""The reference central API: FastAPI over a storage Protocol, with a SQLite implementation.
+
+`create_app(storage, settings=...)` builds the app; `open_central(path)` opens the SQLite storage;
+`outreach server ...` (outreach_tui/commands/server.py) runs it and manages devices.
+"""
+
+from sync.server.app import create_app
+from sync.server.settings import ServerSettings
+from sync.server.sqlite_storage import SqliteCentralStorage, open_central
+from sync.server.storage import CentralStorage, CentralWriter, Device
+
+__all__ = [
+    "CentralStorage",
+    "CentralWriter",
+    "Device",
+    "ServerSettings",
+    "SqliteCentralStorage",
+    "create_app",
+    "open_central",
+]

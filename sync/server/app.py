@@ -1,0 +1,199 @@
+"""The central API as a FastAPI app built from its parts: `create_app(storage, settings=...)`.
+
+No module-level state: the storage, settings, rate limiter and routes all live in the app one
+call builds, so tests run several apps side by side. Endpoints are plain `def` functions: FastAPI
+runs them in its thread pool, where each thread has its own SQLite connection.
+"""
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.middleware.gzip import GZipMiddleware
+
+from sync.protocol import (
+    API_PREFIX,
+    MAX_PULL_ITEMS,
+    PROTOCOL_VERSION,
+    Health,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from sync.server.auth import hash_token
+from sync.server.central import utc_stamp
+from sync.server.errors import (
+    MAX_LISTED_ERRORS,
+    ApiError,
+    AsciiJSONResponse,
+    install_handlers,
+    language_of,
+)
+from sync.server.middleware import CatchAll, RequestBodyLimit
+from sync.server.openapi import install_openapi, problem_responses
+from sync.server.push import PushContext, push_items
+from sync.server.ratelimit import RateLimiter, retry_after_header
+from sync.server.settings import ServerSettings
+from sync.server.storage import CentralStorage, Device
+
+logger = logging.getLogger("sync.server")
+
+MAX_CURSOR = 2**63 - 1  # SQLite's largest integer
+_BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="outreach"'}
+
+
+def _json_media_type(content_type: str) -> bool:
+    main = content_type.split(";", 1)[0].strip().lower()
+    return main == "application/json" or (
+        main.startswith("application/") and main.endswith("+json")
+    )
+
+
+def only_query(*names: str) -> Callable[[Request], None]:
+    """A dependency refusing query parameters not in `names` (`curser=5` must not mean 0)."""
+    known = frozenset(names)
+
+    def check(request: Request) -> None:
+        """422 naming the unknown parameters."""
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            errors = [
+                {"loc": ["query", name[:64]], "type": "extra_forbidden", "msg": "Unknown parameter"}
+                for name in unknown[:MAX_LISTED_ERRORS]
+            ]
+            raise ApiError(422, "request_invalid", extra={"errors": errors}, count=len(unknown))
+
+    return check
+
+
+def create_app(storage: CentralStorage, *, settings: ServerSettings | None = None) -> FastAPI:
+    """Build the central API over `storage` (which the caller opens and closes)."""
+    settings = settings or ServerSettings()
+    limiter = (
+        RateLimiter(settings.rate_per_second, settings.rate_burst)
+        if settings.rate_per_second
+        else None
+    )
+    app = FastAPI(
+        title="outreach central API",
+        version=str(PROTOCOL_VERSION),
+        description="Push record versions and visits from field laptops; pull what the central "
+        "side learned (KPJ numbers, payments, duplicate NIKs). See docs/sync-protocol.md.",
+        openapi_url="/openapi.json",
+        docs_url=None,  # the Swagger page loads scripts from a CDN; the JSON schema suffices
+        redoc_url=None,
+        default_response_class=AsciiJSONResponse,
+    )
+    bearer = HTTPBearer(auto_error=False, description="The device token from `add-device`.")
+
+    def now() -> str:
+        """The timestamp written and answered, from the settings' clock."""
+        return utc_stamp(settings.now())
+
+    def authenticated(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    ) -> Device:
+        """The device behind the bearer token, or 401 saying why (missing, unknown, revoked)."""
+        if credentials is None or not credentials.credentials:
+            raise ApiError(401, "token_missing", headers=_BEARER_CHALLENGE)
+        device = storage.device_by_token_hash(hash_token(credentials.credentials))
+        if device is None:
+            logger.info("refused: unknown token")
+            raise ApiError(401, "token_unknown", headers=_BEARER_CHALLENGE)
+        if device.revoked:
+            logger.info("refused: revoked token of device %s", device.device_id)
+            raise ApiError(401, "token_revoked", headers=_BEARER_CHALLENGE)
+        if limiter is not None:
+            wait = limiter.acquire(device.device_id)
+            if wait > 0:
+                raise ApiError(
+                    429, "rate_limited", headers={"Retry-After": retry_after_header(wait)}
+                )
+        return device
+
+    def json_body(request: Request) -> None:
+        """415 for a body that is not JSON (a missing Content-Type is read as JSON)."""
+        content_type = request.headers.get("content-type")
+        if content_type is not None and not _json_media_type(content_type):
+            raise ApiError(415, "unsupported_media_type")
+
+    @app.get(
+        f"{API_PREFIX}/health",
+        response_model=Health,
+        responses=problem_responses(422, 500),
+        dependencies=[Depends(only_query())],
+    )
+    def health() -> Health:
+        """Liveness and protocol version; needs no token."""
+        return Health(server_time=now())
+
+    @app.post(
+        f"{API_PREFIX}/push",
+        response_model=PushResponse,
+        responses=problem_responses(400, 401, 413, 415, 422, 429, 500),
+        dependencies=[Depends(only_query())],
+    )
+    def push(
+        body: PushRequest,
+        request: Request,
+        device: Annotated[Device, Depends(authenticated)],
+        _json: Annotated[None, Depends(json_body)],
+    ) -> PushResponse:
+        """Store a batch of record versions and visits; one answer per item, in order."""
+        ctx = PushContext(
+            device=device, today=settings.today(), at=now(), lang=language_of(request.headers)
+        )
+        results = push_items(storage, body.items, ctx)
+        counts = Counter(result.status for result in results)
+        logger.info(
+            "push device=%s items=%d accepted=%d duplicate=%d conflict=%d rejected=%d",
+            device.device_id,
+            len(results),
+            counts["accepted"],
+            counts["duplicate"],
+            counts["conflict"],
+            counts["rejected"],
+        )
+        return PushResponse(batch_id=body.batch_id, results=results, server_time=now())
+
+    @app.get(
+        f"{API_PREFIX}/pull",
+        response_model=PullResponse,
+        responses=problem_responses(401, 422, 429, 500),
+        dependencies=[Depends(only_query("cursor", "limit"))],
+    )
+    def pull(
+        device: Annotated[Device, Depends(authenticated)],
+        cursor: Annotated[
+            int, Query(ge=0, le=MAX_CURSOR, description="The last `seq` already applied.")
+        ] = 0,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_PULL_ITEMS, description="At most this many changes.")
+        ] = MAX_PULL_ITEMS,
+    ) -> PullResponse:
+        """The branch's server changes after `cursor`; ask again with the answer's cursor."""
+        changes, more = storage.changes_after(device.branch, cursor, limit)
+        next_cursor = changes[-1].seq if changes else cursor
+        logger.info(
+            "pull device=%s cursor=%d changes=%d more=%s",
+            device.device_id,
+            cursor,
+            len(changes),
+            more,
+        )
+        return PullResponse(changes=changes, cursor=next_cursor, more=more)
+
+    install_handlers(app)
+    install_openapi(app)
+    # Added innermost first: GZip wraps CatchAll wraps RequestBodyLimit wraps the routes.
+    app.add_middleware(
+        RequestBodyLimit,
+        max_body_bytes=settings.max_body_bytes,
+        max_compressed_bytes=settings.max_compressed_bytes,
+    )
+    app.add_middleware(CatchAll)
+    app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size, compresslevel=6)
+    return app

@@ -1,0 +1,206 @@
+"""The central storage interface: what the API needs from a database, as `typing.Protocol`s.
+
+The rules of the central side (validation, conflicts, NIK flags, KPJ numbers) live in `push.py`
+and `central.py` and only call these methods, so a PostgreSQL backend implements the two
+protocols below and nothing else. Guarantees an implementation must give:
+
+- `write()` is one transaction that no other writer interleaves with in a way that changes what
+  it read (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: SERIALIZABLE or row locks on the record).
+- Uniqueness is enforced by the database, never by reading first: (record_id, version) of a
+  record version, a visit id, a KPJ number, one KPJ per record, and one unflagged record per NIK.
+  The `insert_*` methods answer False instead of raising when the key is already taken.
+- `server_changes` sequence numbers are visible to readers in rising order (a reader never sees
+  seq N+1 before N), because pull cursors skip what lies behind them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sync.protocol import ServerChange, ServerChangeKind
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """A laptop allowed to sync: the officer and branch every request of its token is scoped to."""
+
+    device_id: str
+    officer_id: str
+    branch: str
+    created_at: str
+    revoked_at: str | None = None
+
+    @property
+    def revoked(self) -> bool:
+        """True once the branch has withdrawn this device's token."""
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordState:
+    """The server's current state of one record: its latest accepted version and central facts."""
+
+    record_id: str
+    branch: str
+    officer_id: str
+    version: int
+    content_hash: str
+    record: Mapping[str, Any]  # the normalized record of the latest accepted version
+    central_status: str | None  # `active` once paid; overrides the officer's status
+    duplicate_of: str | None  # the record holding this NIK when this one is flagged
+    kpj_number: str | None
+    updated_at: str
+
+    @property
+    def status(self) -> str:
+        """The status the central side holds true: `active` once paid, else the officer's."""
+        return self.central_status or str(self.record.get("status") or "prospect")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """What identifies a stored record version or visit for replay and conflict checks."""
+
+    id: str
+    version: int
+    content_hash: str
+    branch: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """A record version as received, to be kept forever in the history."""
+
+    record_id: str
+    version: int
+    base_version: int | None
+    content_hash: str
+    data_json: str  # the canonical JSON of `data` as sent: exactly what `content_hash` covers
+    branch: str
+    officer_id: str
+    device_id: str
+    received_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentRecord:
+    """The new current state of a record after an accepted version (central facts kept apart)."""
+
+    record_id: str
+    branch: str
+    officer_id: str
+    version: int
+    content_hash: str
+    record: Mapping[str, Any]
+    nik: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewVisit:
+    """A visit as received: immutable once stored."""
+
+    visit_id: str
+    record_id: str | None
+    content_hash: str
+    data_json: str  # the canonical JSON of `data` as sent
+    branch: str
+    officer_id: str
+    device_id: str
+    received_at: str
+
+
+class CentralWriter(Protocol):
+    """The operations of one write transaction (see the module doc for the guarantees)."""
+
+    def item(self) -> AbstractContextManager[None]:
+        """A nested unit (savepoint): an exception inside undoes only that item's writes."""
+        ...
+
+    def record_state(self, record_id: str) -> RecordState | None:
+        """The current state of a record, or None when the server has never accepted it."""
+        ...
+
+    def insert_version(self, version: NewVersion) -> bool:
+        """Keep a record version; False (nothing written) when (record_id, version) exists."""
+        ...
+
+    def stored_version(self, record_id: str, version: int) -> StoredItem | None:
+        """The stored version `version` of a record, for replay and conflict answers."""
+        ...
+
+    def save_current(self, current: CurrentRecord) -> str | None:
+        """Make `current` the record's state; returns the id of another record holding its NIK.
+
+        When another unflagged record holds the NIK, the record is stored flagged
+        (`duplicate_of` = that id) instead: the database's unique index on NIK decides.
+        """
+        ...
+
+    def assign_kpj(self, record_id: str, at: str) -> tuple[str, bool]:
+        """The record's KPJ number, assigning one if it has none; True when assigned now."""
+        ...
+
+    def set_central_status(self, record_id: str, status: str | None, at: str) -> None:
+        """Set (or clear) the status only the central side decides, such as `active`."""
+        ...
+
+    def log_change(
+        self,
+        branch: str,
+        record_id: str,
+        kind: ServerChangeKind,
+        fields: Mapping[str, Any],
+        at: str,
+    ) -> int:
+        """Append a server change for the branch to pull; returns its seq."""
+        ...
+
+    def insert_visit(self, visit: NewVisit) -> bool:
+        """Keep a visit; False (nothing written) when the visit id exists."""
+        ...
+
+    def stored_visit(self, visit_id: str) -> StoredItem | None:
+        """The stored visit with this id, for replay and conflict answers."""
+        ...
+
+
+class CentralStorage(Protocol):
+    """The central database: devices, the write transaction, pull and export reads."""
+
+    def add_device(self, device: Device, token_hash: str) -> None:
+        """Register a device under the sha256 of its token (the token itself is never stored)."""
+        ...
+
+    def revoke_device(self, device_id: str, at: str) -> Device | None:
+        """Withdraw a device's token (idempotent); None when the device is unknown."""
+        ...
+
+    def device_by_token_hash(self, token_hash: str) -> Device | None:
+        """The device holding the token with this hash, revoked or not; None when unknown."""
+        ...
+
+    def write(self) -> AbstractContextManager[CentralWriter]:
+        """One write transaction: committed when the block ends, rolled back on an exception."""
+        ...
+
+    def changes_after(
+        self, branch: str, cursor: int, limit: int
+    ) -> tuple[list[ServerChange], bool]:
+        """The branch's server changes with seq > cursor, oldest first, and whether more remain."""
+        ...
+
+    def record(self, record_id: str) -> RecordState | None:
+        """The current state of one record (any branch), for commands and tests."""
+        ...
+
+    def current_records(self, branch: str | None = None) -> Iterator[RecordState]:
+        """Every record's current state, one per id, optionally of one branch only."""
+        ...
+
+    def close(self) -> None:
+        """Release the database connections this object opened."""
+        ...
