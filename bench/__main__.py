@@ -1,6 +1,6 @@
 """`python -m bench`: run the benchmarks and print the budget table.
 
-Options: --records N (default 100,000), --only NAME[,NAME] (store).
+Options: --records N (default 100,000), --only NAME[,NAME] (store, sync).
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import bench_store
+from bench import bench_store, bench_sync
 from bench.common import Report
 
-SUITES = {"store": bench_store.run}
+SUITES = {"store": bench_store.run, "sync": bench_sync.run_suite}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from outreach_tui import __version__
-from outreach_tui.commands import data, setup, sync_cmd
-from outreach_tui.commands import server
+from outreach_tui.commands import data, server, setup, sync_cmd
 from outreach_tui.commands.common import make_context
 
 

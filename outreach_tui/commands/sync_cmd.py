@@ -40,8 +40,13 @@ class _Reporter:
         elif done == total or time.monotonic() - self.last_line >= 1.0:
             self.last_line = time.monotonic()
             click.echo(
-                self.ctx.t("sync.progress", phase=self.ctx.t("sync.phase." + phase), done=done,
-                           total=total, rate=f"{rate:,.0f}"),
+                self.ctx.t(
+                    "sync.progress",
+                    phase=self.ctx.t("sync.phase." + phase),
+                    done=done,
+                    total=total,
+                    rate=f"{rate:,.0f}",
+                ),
                 err=True,
             )
 
@@ -50,14 +55,22 @@ class _Reporter:
 
         if self.bar is None:
             self.bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]}/s"), transient=False,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}/s"),
+                transient=False,
             )
             self.bar.start()
             self.task = self.bar.add_task(self.ctx.t("sync.phase." + phase), total=total, rate="0")
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        self.bar.update(self.task, completed=done, total=max(total, done),
-                        description=self.ctx.t("sync.phase." + phase), rate=f"{done / elapsed:,.0f}")
+        self.bar.update(
+            self.task,
+            completed=done,
+            total=max(total, done),
+            description=self.ctx.t("sync.phase." + phase),
+            rate=f"{done / elapsed:,.0f}",
+        )
 
     def close(self) -> None:
         if self.bar is not None:
@@ -67,15 +80,34 @@ class _Reporter:
 @click.command("sync")
 @click.option("--server", "server_url", default=None, help="Central API URL (default: from setup).")
 @click.option("--token", default=None, help="Device token (default: from setup).")
-@click.option("--batch-size", type=click.IntRange(1, 1000), default=500, show_default=True,
-              help="Changes per request.")
-@click.option("--timeout", type=click.FloatRange(1, 600), default=60, show_default=True,
-              help="Seconds to wait for one answer before retrying.")
-@click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True,
-              help="Retries of one request on network errors, timeouts, 429 and 5xx.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=500,
+    show_default=True,
+    help="Changes per request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 600),
+    default=60,
+    show_default=True,
+    help="Seconds to wait for one answer before retrying.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=5,
+    show_default=True,
+    help="Retries of one request on network errors, timeouts, 429 and 5xx.",
+)
 @pass_context
 def sync_command(
-    ctx: Context, server_url: str | None, token: str | None, batch_size: int, timeout: float,
+    ctx: Context,
+    server_url: str | None,
+    token: str | None,
+    batch_size: int,
+    timeout: float,
     retries: int,
 ) -> None:
     """Send every local change to the central API, then fetch KPJ numbers and flags.
@@ -110,19 +142,31 @@ def sync_command(
 
 def _print_summary(ctx: Context, summary: SyncSummary, waiting: list[dict[str, Any]]) -> None:
     click.echo(
-        ctx.t("sync.summary", sent=summary.sent, accepted=summary.accepted,
-              duplicates=summary.duplicates, flagged=summary.flagged,
-              conflicts=summary.conflicts, rejected=summary.rejected, pulled=summary.pulled,
-              remaining=summary.remaining)
+        ctx.t(
+            "sync.summary",
+            sent=summary.sent,
+            accepted=summary.accepted,
+            duplicates=summary.duplicates,
+            flagged=summary.flagged,
+            conflicts=summary.conflicts,
+            rejected=summary.rejected,
+            pulled=summary.pulled,
+            remaining=summary.remaining,
+        )
     )
     for item in summary.set_aside:
         reasons = "; ".join(f"{r['field']}: {r['message']}" for r in item.get("reasons") or [])
         if item.get("duplicate_of"):
             reasons = reasons or ctx.t("sync.duplicate_of", other=item["duplicate_of"])
         click.echo(
-            ctx.t("sync.set_aside_line", kind=ctx.t("sync.kind." + item["kind"]), id=item["id"],
-                  version=item["version"], status=ctx.t("sync.status." + item["status"]),
-                  reasons=reasons or "-"),
+            ctx.t(
+                "sync.set_aside_line",
+                kind=ctx.t("sync.kind." + item["kind"]),
+                id=item["id"],
+                version=item["version"],
+                status=ctx.t("sync.status." + item["status"]),
+                reasons=reasons or "-",
+            ),
             err=True,
         )
     this_run = {item["id"] for item in summary.set_aside}
@@ -132,9 +176,14 @@ def _print_summary(ctx: Context, summary: SyncSummary, waiting: list[dict[str, A
         if row.get("duplicate_of"):
             reasons = reasons or ctx.t("sync.duplicate_of", other=row["duplicate_of"])
         click.echo(
-            ctx.t("sync.set_aside_line", kind=ctx.t("sync.kind.record"), id=row["id"],
-                  version=row["version"], status=ctx.t("sync.status." + row["sync_state"]),
-                  reasons=reasons or "-"),
+            ctx.t(
+                "sync.set_aside_line",
+                kind=ctx.t("sync.kind.record"),
+                id=row["id"],
+                version=row["version"],
+                status=ctx.t("sync.status." + row["sync_state"]),
+                reasons=reasons or "-",
+            ),
             err=True,
         )
     if len(earlier) > 50:

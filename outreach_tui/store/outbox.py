@@ -32,8 +32,37 @@ _SERVER_OWNED = frozenset({"kpj_number"})
 _WIRE_FIELDS = tuple(f for f in CONTENT_FIELDS if f not in _SERVER_OWNED)
 _VISIT_FIELDS = ("record_id", "at", "region_code", "rw", "rt", "outcome", "note", "officer_id")
 # What a record's sync_state becomes when the server answers its newest version.
-_STATE = {"accepted": "synced", "duplicate": "synced", "conflict": "conflict", "rejected": "rejected"}
+_STATE = {
+    "accepted": "synced",
+    "duplicate": "synced",
+    "conflict": "conflict",
+    "rejected": "rejected",
+}
 _HELD = ("accepted", "duplicate")  # answers that mean the server holds that version
+
+
+def _versions_to_push(
+    seq: int, record_id: str, current: int, acks: dict[int, tuple[Any, ...]]
+) -> list[tuple[int, str, int, int | None]]:
+    """(seq, id, version, base) to send for one record: answers still owed, then the newest.
+
+    Versions sent but never answered go again first, with the base they were first sent
+    with; the newest version follows, based on the newest version the server has or may
+    have. Versions in between that were never sent stay local history.
+    """
+    held = max((v for v, (ack, _, _) in acks.items() if ack in _HELD), default=None)
+    owed = sorted(v for v, (ack, sent, _) in acks.items() if sent and not ack)
+    versions = [v for v in owed if held is None or v > held]
+    if current not in versions and not acks.get(current, (None,))[0]:
+        versions.append(current)
+    wanted: list[tuple[int, str, int, int | None]] = []
+    base = held
+    for version in versions:
+        ack = acks.get(version)
+        sent_base = ack[2] if ack and ack[1] else base
+        wanted.append((seq, record_id, version, sent_base))
+        base = version
+    return wanted
 
 
 class OutboxMixin(StoreBase):
@@ -62,7 +91,7 @@ class OutboxMixin(StoreBase):
 
     @owned
     def outbox(self, after_seq: int, limit: int) -> tuple[list[OutboxItem], int]:
-        """Items to push for up to `limit` change-log entries after `after_seq`, and the last seq."""
+        """Items for up to `limit` change-log entries after `after_seq`, and the last seq read."""
         rows = self._conn.execute(
             "SELECT seq, entity, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
             (after_seq, limit),
@@ -75,11 +104,16 @@ class OutboxMixin(StoreBase):
         records = [(seq, eid) for seq, entity, eid in rows if entity == "record"]
         visits = [(seq, eid) for seq, entity, eid in rows if entity == "visit"]
         acks = self._acks([eid for _, eid in records], "record")
+        current = self._current_versions([eid for _, eid in records])
+        wanted: list[tuple[int, str, int, int | None]] = []
         for seq, record_id in records:
-            if ("record", record_id) in seen:
+            if ("record", record_id) in seen or record_id not in current:
                 continue
             seen.add(("record", record_id))
-            items.extend(self._record_items(seq, record_id, acks.get(record_id, {})))
+            wanted.extend(
+                _versions_to_push(seq, record_id, current[record_id], acks.get(record_id, {}))
+            )
+        items.extend(self._version_items(wanted))
         visit_acks = self._acks([eid for _, eid in visits], "visit")
         for seq, visit_id in visits:
             if ("visit", visit_id) in seen or visit_acks.get(visit_id, {}).get(1, (None,))[0]:
@@ -104,37 +138,38 @@ class OutboxMixin(StoreBase):
             found.setdefault(eid, {})[version] = (ack, sent_at, sent_base)
         return found
 
-    def _record_items(
-        self, seq: int, record_id: str, acks: dict[int, tuple[Any, ...]]
-    ) -> list[OutboxItem]:
-        current = self._scalar("SELECT version FROM records WHERE id = ?", (record_id,))
-        if current is None:
-            return []
-        held = max((v for v, (ack, _, _) in acks.items() if ack in _HELD), default=None)
-        in_flight = sorted(v for v, (ack, sent, _) in acks.items() if sent and not ack)
-        wanted = [v for v in in_flight if held is None or v > held]
-        newest_answered = acks.get(current, (None,))[0]
-        if current not in wanted and not newest_answered:
-            wanted.append(current)
-        items = []
-        base = held
-        for version in wanted:
-            ack = acks.get(version)
-            sent_base = ack[2] if ack and ack[1] else base
-            items.append(self._version_item(seq, record_id, version, sent_base))
-            base = version
-        return items
-
-    def _version_item(
-        self, seq: int, record_id: str, version: int, base: int | None
-    ) -> OutboxItem:
-        raw = self._scalar(
-            "SELECT data FROM record_versions WHERE record_id = ? AND version = ?",
-            (record_id, version),
+    def _current_versions(self, ids: list[str]) -> dict[str, int]:
+        """The current version of each stored record among ``ids`` (one query)."""
+        if not ids:
+            return {}
+        rows = self._conn.execute(
+            "SELECT id, version FROM records WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(ids))),),
         )
-        stored = json.loads(raw)
-        data = {name: stored.get(name) for name in _WIRE_FIELDS}
-        return OutboxItem(seq, "record", record_id, version, base, content_hash(data), data)
+        return dict(rows.fetchall())
+
+    def _version_items(self, wanted: list[tuple[int, str, int, int | None]]) -> list[OutboxItem]:
+        """The frozen content of each (seq, id, version, base) as an item (one query)."""
+        if not wanted:
+            return []
+        keys = json.dumps([[record_id, version] for _, record_id, version, _ in wanted])
+        data: dict[tuple[str, int], str] = {
+            (rid, ver): raw
+            for rid, ver, raw in self._conn.execute(
+                "SELECT v.record_id, v.version, v.data FROM json_each(?) AS k "
+                "JOIN record_versions v ON v.record_id = json_extract(k.value, '$[0]') "
+                "AND v.version = json_extract(k.value, '$[1]')",
+                (keys,),
+            )
+        }
+        items = []
+        for seq, record_id, version, base in wanted:
+            stored = json.loads(data[(record_id, version)])
+            fields = {name: stored.get(name) for name in _WIRE_FIELDS}
+            items.append(
+                OutboxItem(seq, "record", record_id, version, base, content_hash(fields), fields)
+            )
+        return items
 
     def _visit_item(
         self, seq: int, visit_id: str, acks: dict[int, tuple[Any, ...]]
@@ -165,24 +200,26 @@ class OutboxMixin(StoreBase):
         """Store the server's answers and move the checkpoint, in one transaction."""
         now = utc_now()
         with self._write() as conn:
+            acks, states = [], []
             for item, result in zip(items, results, strict=True):
                 status = result["status"]
                 reasons = json.dumps(result.get("reasons") or [], ensure_ascii=False)
-                conn.execute(
-                    "UPDATE sync_acks SET ack = ?, ack_at = ?, reasons = ?, duplicate_of = ? "
-                    "WHERE entity = ? AND entity_id = ? AND version = ?",
-                    (status, now, reasons, result.get("duplicate_of"), item.kind, item.id,
-                     item.version),
-                )
-                if item.kind != "record":
-                    continue
-                state = "duplicate" if result.get("duplicate_of") else _STATE[status]
-                conn.execute(
-                    "UPDATE records SET sync_state = ?, duplicate_of = ?, "
-                    "kpj_number = coalesce(?, kpj_number) WHERE id = ? AND version = ?",
-                    (state, result.get("duplicate_of"), result.get("kpj_number"), item.id,
-                     item.version),
-                )
+                flagged = result.get("duplicate_of")
+                acks.append((status, now, reasons, flagged, item.kind, item.id, item.version))
+                if item.kind == "record":
+                    state = "duplicate" if flagged else _STATE[status]
+                    states.append((state, flagged, result.get("kpj_number"), item.id, item.version))
+            conn.executemany(
+                "UPDATE sync_acks SET ack = ?, ack_at = ?, reasons = ?, duplicate_of = ? "
+                "WHERE entity = ? AND entity_id = ? AND version = ?",
+                acks,
+            )
+            # Only the answer for a record's newest version sets its state.
+            conn.executemany(
+                "UPDATE records SET sync_state = ?, duplicate_of = ?, "
+                "kpj_number = coalesce(?, kpj_number) WHERE id = ? AND version = ?",
+                states,
+            )
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -213,14 +250,17 @@ class OutboxMixin(StoreBase):
                     )
                 elif kind == "duplicate_nik":
                     cur = conn.execute(
-                        "UPDATE records SET sync_state = 'duplicate', duplicate_of = ? WHERE id = ?",
+                        "UPDATE records SET sync_state = 'duplicate', duplicate_of = ? "
+                        "WHERE id = ?",
                         (fields.get("duplicate_of"), record_id),
                     )
                 else:
                     continue
                 if cur.rowcount:
                     applied += 1
-                    audit.append(AuditEntry("server_" + kind, "record", record_id, None, list(fields)))
+                    audit.append(
+                        AuditEntry("server_" + kind, "record", record_id, None, list(fields))
+                    )
             if audit:
                 append_audit(conn, now, "central", audit)
             conn.execute(
@@ -245,11 +285,20 @@ class OutboxMixin(StoreBase):
                 "UPDATE sync_runs SET ended_at = ?, sent = ?, accepted = ?, duplicates = ?, "
                 "flagged = ?, conflicts = ?, rejected = ?, pulled = ?, errors = ?, remaining = ?, "
                 "set_aside = ? WHERE id = ?",
-                (utc_now(), summary.get("sent", 0), summary.get("accepted", 0),
-                 summary.get("duplicates", 0), summary.get("flagged", 0),
-                 summary.get("conflicts", 0), summary.get("rejected", 0),
-                 summary.get("pulled", 0), summary.get("errors", ""),
-                 summary.get("remaining", 0), summary.get("set_aside", 0), run_id),
+                (
+                    utc_now(),
+                    summary.get("sent", 0),
+                    summary.get("accepted", 0),
+                    summary.get("duplicates", 0),
+                    summary.get("flagged", 0),
+                    summary.get("conflicts", 0),
+                    summary.get("rejected", 0),
+                    summary.get("pulled", 0),
+                    summary.get("errors", ""),
+                    summary.get("remaining", 0),
+                    summary.get("set_aside", 0),
+                    run_id,
+                ),
             )
 
     @owned

@@ -32,7 +32,6 @@ from sync.server.storage import (
 
 BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 64 * 1024  # page cache per connection
-MMAP_BYTES = 1024 * 1024 * 1024
 _RECORD_SELECT = (
     "SELECT r.record_id, r.branch, r.officer_id, r.version, r.content_hash, r.record, "
     "r.central_status, r.duplicate_of, k.kpj_number, r.updated_at "
@@ -265,8 +264,6 @@ class SqliteCentralStorage:
         conn.execute("PRAGMA foreign_keys = ON")
         # Record ids are random UUIDs, so index inserts land on random pages: keep more in RAM.
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        # Thread-pool threads each have a connection; memory-mapped reads share the OS cache.
-        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         self._local.conn = conn
         with self._lock:
             self._connections.append(conn)

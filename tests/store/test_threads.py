@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from outreach_tui.store import Store, open_store
 from .conftest import person
 
 
-def _in_thread(fn) -> BaseException | None:  # type: ignore[no-untyped-def]
+def _in_thread(fn: Callable[[], object]) -> BaseException | None:
+    """Run fn in a fresh thread named worker-1; the exception it raised, if any."""
     errors: list[BaseException] = []
 
     def run() -> None:

@@ -55,12 +55,16 @@ def client(store: Store, url: str, token: str, **config: Any) -> SyncClient:
 
 
 def central_records(server: CentralServer) -> dict[str, dict[str, Any]]:
-    result = CliRunner().invoke(main, ["server", "export", "--db", str(server.db_path), "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["server", "export", "--db", str(server.db_path), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     return {r["id"]: r for r in json.loads(result.stdout)}
 
 
-def test_round_trip_brings_kpj_numbers_and_active_back(tmp_path: Path, central_server: CentralServer) -> None:
+def test_round_trip_brings_kpj_numbers_and_active_back(
+    tmp_path: Path, central_server: CentralServer
+) -> None:
     token = central_server.add_device("p1", "KC-BOGOR")
     store = open_store(tmp_path / "laptop.db")
     ids = add_people(store, 6)
@@ -76,7 +80,9 @@ def test_round_trip_brings_kpj_numbers_and_active_back(tmp_path: Path, central_s
             assert local["kpj_number"] and len(local["kpj_number"]) == 11
             assert local["kpj_number"] == central[record_id]["kpj_number"]
     enrolled = next(i for i in ids if central[i]["status"] == "enrolled")
-    paid = CliRunner().invoke(main, ["server", "mark-paid", "--db", str(central_server.db_path), enrolled])
+    paid = CliRunner().invoke(
+        main, ["server", "mark-paid", "--db", str(central_server.db_path), enrolled]
+    )
     assert paid.exit_code == 0, paid.output
     again = client(store, central_server.url, token).run()
     assert again.sent == 0 and again.pulled >= 1
@@ -85,7 +91,9 @@ def test_round_trip_brings_kpj_numbers_and_active_back(tmp_path: Path, central_s
     assert len(runs) == 2 and runs[1]["accepted"] == 7 and runs[0]["ended_at"]
 
 
-def test_lost_acknowledgment_resend_is_harmless(tmp_path: Path, central_server: CentralServer) -> None:
+def test_lost_acknowledgment_resend_is_harmless(
+    tmp_path: Path, central_server: CentralServer
+) -> None:
     token = central_server.add_device()
     proxy = FaultyProxy(int(central_server.url.rsplit(":", 1)[1])).start()
     try:
@@ -142,11 +150,15 @@ def test_sync_converges_through_a_bad_network(
         proxy.stop()
 
 
-def test_same_nik_from_two_devices_is_flagged_not_merged(tmp_path: Path, central_server: CentralServer) -> None:
+def test_same_nik_from_two_devices_is_flagged_not_merged(
+    tmp_path: Path, central_server: CentralServer
+) -> None:
     a = open_store(tmp_path / "a.db")
     b = open_store(tmp_path / "b.db")
     first = save(a, {k: v for k, v in enrolled_record(1).items() if k != "id"})
-    second = save(b, {k: v for k, v in enrolled_record(1, full_name="Orang Lain").items() if k != "id"})
+    second = save(
+        b, {k: v for k, v in enrolled_record(1, full_name="Orang Lain").items() if k != "id"}
+    )
     assert client(a, central_server.url, central_server.add_device("p1")).run().complete
     summary = client(b, central_server.url, central_server.add_device("p2")).run()
     assert summary.flagged == 1 and not summary.complete
@@ -157,7 +169,9 @@ def test_same_nik_from_two_devices_is_flagged_not_merged(tmp_path: Path, central
     assert {first, second} <= set(central)
 
 
-def test_conflicting_version_is_set_aside_with_reason(tmp_path: Path, central_server: CentralServer) -> None:
+def test_conflicting_version_is_set_aside_with_reason(
+    tmp_path: Path, central_server: CentralServer
+) -> None:
     token = central_server.add_device()
     a = open_store(tmp_path / "a.db")
     (record_id,) = add_people(a, 1)
@@ -171,7 +185,10 @@ def test_conflicting_version_is_set_aside_with_reason(tmp_path: Path, central_se
     summary = client(b, central_server.url, token).run()
     assert summary.conflicts == 1 and not summary.complete
     (aside,) = b.set_aside()
-    assert aside["sync_state"] == "conflict" and aside["reasons"][0]["code"] == "version.content_differs"
+    assert (
+        aside["sync_state"] == "conflict"
+        and aside["reasons"][0]["code"] == "version.content_differs"
+    )
 
 
 def test_rejected_item_never_blocks_the_rest(tmp_path: Path, central_server: CentralServer) -> None:
@@ -195,15 +212,41 @@ def test_rejected_item_never_blocks_the_rest(tmp_path: Path, central_server: Cen
     assert later.sent == 0 and later.set_aside_total == 1 and not later.complete
 
 
-def test_revoked_token_keeps_the_outbox(tmp_path: Path, central_server: CentralServer, isolated_home: Path) -> None:
+def test_revoked_token_keeps_the_outbox(
+    tmp_path: Path, central_server: CentralServer, isolated_home: Path
+) -> None:
     runner = CliRunner()
     added = runner.invoke(
-        main, ["server", "add-device", "--db", str(central_server.db_path), "--officer-id", "p1",
-               "--branch", "KC-BOGOR", "--json"],
+        main,
+        [
+            "server",
+            "add-device",
+            "--db",
+            str(central_server.db_path),
+            "--officer-id",
+            "p1",
+            "--branch",
+            "KC-BOGOR",
+            "--json",
+        ],
     )
     device = json.loads(added.stdout)
-    runner.invoke(main, ["setup", "--officer-id", "p1", "--officer-name", "Dewi", "--branch",
-                         "KC-BOGOR", "--server", central_server.url, "--token", device["token"]])
+    runner.invoke(
+        main,
+        [
+            "setup",
+            "--officer-id",
+            "p1",
+            "--officer-name",
+            "Dewi",
+            "--branch",
+            "KC-BOGOR",
+            "--server",
+            central_server.url,
+            "--token",
+            device["token"],
+        ],
+    )
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("full_name,status\nAni,prospect\nBudi,prospect\n")
     assert runner.invoke(main, ["import", str(csv_file)]).exit_code == 0
@@ -213,7 +256,15 @@ def test_revoked_token_keeps_the_outbox(tmp_path: Path, central_server: CentralS
     csv_file.with_name("b.csv").write_text("full_name,status\nCici,prospect\n")
     runner.invoke(main, ["import", str(csv_file.with_name("b.csv"))])
     revoke = runner.invoke(
-        main, ["server", "revoke-device", "--db", str(central_server.db_path), "--device", device["device_id"]]
+        main,
+        [
+            "server",
+            "revoke-device",
+            "--db",
+            str(central_server.db_path),
+            "--device",
+            device["device_id"],
+        ],
     )
     assert revoke.exit_code == 0, revoke.output
     refused = runner.invoke(main, ["sync"])
@@ -228,7 +279,9 @@ def test_unreachable_server_exits_3_and_keeps_everything(tmp_path: Path) -> None
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("full_name\nAni\n")
     runner.invoke(main, ["import", str(csv_file)])
-    result = runner.invoke(main, ["sync", "--server", "http://127.0.0.1:9", "--token", "t", "--retries", "0"])
+    result = runner.invoke(
+        main, ["sync", "--server", "http://127.0.0.1:9", "--token", "t", "--retries", "0"]
+    )
     assert result.exit_code == 3 and "tidak dapat dihubungi" in result.stderr
     assert "1 perubahan" in result.stderr
 
