@@ -1,6 +1,6 @@
 """`python -m bench`: run the benchmarks and print the budget table.
 
-Options: --records N (default 100,000), --only NAME[,NAME] (store, sync).
+Options: --records N (default 100,000), --only NAME[,NAME] (store, sync, security, slips).
 """
 
 from __future__ import annotations
@@ -8,10 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import bench_store, bench_sync
+from bench import bench_security, bench_slips, bench_store, bench_sync
 from bench.common import Report
 
-SUITES = {"store": bench_store.run, "sync": bench_sync.run_suite}
+SUITES = {
+    "store": bench_store.run,
+    "sync": bench_sync.run_suite,
+    "security": bench_security.run,
+    "slips": bench_slips.run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

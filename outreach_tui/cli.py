@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from outreach_tui import __version__
-from outreach_tui.commands import data, server, setup, sync_cmd
+from outreach_tui.commands import data, security, server, setup, sync_cmd
+from outreach_tui.commands import slips as slips_cmd
 from outreach_tui.commands.common import make_context
 
 
@@ -29,6 +30,11 @@ main.add_command(data.export_command)
 main.add_command(data.search_command)
 main.add_command(sync_cmd.sync_command)
 main.add_command(server.server)
+main.add_command(security.passphrase_command)
+main.add_command(slips_cmd.slip)
+main.add_command(slips_cmd.slips)
+main.add_command(slips_cmd.slip_verify)
+main.add_command(slips_cmd.slip_key)
 
 
 if __name__ == "__main__":  # pragma: no cover

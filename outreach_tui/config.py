@@ -78,7 +78,11 @@ class Settings(BaseModel):
     officer_name: str = Field("", max_length=100, description="Name shown on slips and reports.")
     branch: str = Field("", max_length=32, description="Kantor cabang code the officer works for.")
     server_url: str = Field("", max_length=500, description="Central API base URL; empty: none.")
-    device_token: str = Field("", max_length=500, description="Bearer token issued by the branch.")
+    device_token: str = Field(
+        "",
+        max_length=500,
+        description="Legacy place of the token: it now lives in the encrypted store.",
+    )
     language: str = Field("id", description="Language of every word an officer reads: id or en.")
     theme: str = Field("dark", description="TUI theme: dark or light (light reads in sunlight).")
     sync_interval_minutes: int = Field(
@@ -88,6 +92,9 @@ class Settings(BaseModel):
     area_code: str = Field("", max_length=13, description="Current working area (desa code).")
     area_rw: str = Field("", max_length=3, description="Current working RW, three digits.")
     area_rt: str = Field("", max_length=3, description="Current working RT, three digits.")
+    lock_after_minutes: int = Field(
+        10, ge=1, le=240, description="The TUI locks (drops the data key) after this idle time."
+    )
 
     @field_validator("language")
     @classmethod

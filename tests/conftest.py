@@ -1,10 +1,21 @@
-"""Shared fixtures: every test runs with its own OUTREACH_HOME and never sees the developer's."""
+"""Shared fixtures: every test runs with its own OUTREACH_HOME and never sees the developer's.
+
+Every test also gets OUTREACH_PASSPHRASE, as a script would: the first command that touches
+data creates the data key with it (docs/security.md), so CLI tests work on an encrypted store.
+Argon2id runs with a cheap cost in tests (the real cost is checked in tests/security).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from outreach_tui.vault import keyfile
+
+TEST_PASSPHRASE = "uji-frasa-sandi-panjang"
+TEST_KDF = keyfile.KdfParams(memory_kib=1024, time_cost=1, parallelism=1)
 
 
 @pytest.fixture(autouse=True)
@@ -13,5 +24,16 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "outreach-home"
     monkeypatch.setenv("OUTREACH_HOME", str(home))
     monkeypatch.delenv("OUTREACH_LANG", raising=False)
-    monkeypatch.delenv("OUTREACH_PASSPHRASE", raising=False)
+    monkeypatch.setenv("OUTREACH_PASSPHRASE", TEST_PASSPHRASE)
+    monkeypatch.delenv("OUTREACH_NEW_PASSPHRASE", raising=False)
+    monkeypatch.setattr(keyfile, "DEFAULT_KDF", TEST_KDF)
     return home
+
+
+def unlocked_store(home: Path) -> Any:
+    """The CLI's own store in ``home``, opened with the test passphrase (as a command would)."""
+    from outreach_tui.config import resolve_paths
+    from outreach_tui.vault import Vault, open_unlocked_store
+
+    paths = resolve_paths({"OUTREACH_HOME": str(home)})
+    return open_unlocked_store(paths, Vault(paths).unlock(TEST_PASSPHRASE))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,8 +19,42 @@ from outreach_tui.config import (
     language,
     load_settings,
     resolve_paths,
+    save_settings,
 )
 from outreach_tui.domain.i18n import translate
+from outreach_tui.vault import (
+    MIN_PASSPHRASE_LENGTH,
+    MigrationError,
+    Vault,
+    VaultDamaged,
+    VaultExists,
+    WrongPassphrase,
+    check_passphrase,
+    is_plain_sqlite,
+    open_unlocked_store,
+)
+from outreach_tui.vault import PassphraseTooShort as _TooShort
+
+PASSPHRASE_ENV = "OUTREACH_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "OUTREACH_NEW_PASSPHRASE"
+# Exit codes of every command that touches data (docs/security.md); 1-4 belong to the commands.
+EXIT_BAD_INPUT = 2  # e.g. a new passphrase shorter than the rule
+EXIT_WRONG_PASSPHRASE = 5
+EXIT_LOCKED = 6  # no passphrase available (no terminal, no env) or setup never ran
+EXIT_KEY_PROBLEM = 7  # key file missing or damaged, or it does not open the data file
+PROMPT_ATTEMPTS = 3
+TOKEN_META = "secret.device_token"
+
+
+def make_vault(paths: Paths) -> Vault:
+    """The vault for ``paths``; a seam where tests put a fake clock and sleeper."""
+    return Vault(paths)
+
+
+def can_prompt() -> bool:
+    """Whether a person can be asked for a passphrase (stdin is a terminal)."""
+    stdin = sys.stdin
+    return stdin is not None and stdin.isatty()
 
 
 @dataclass
@@ -47,13 +83,62 @@ class Context:
         """Translate a message into the officer's language."""
         return translate(key, self.lang, **params)
 
+    @cached_property
+    def data_key(self) -> bytes:
+        """The unlocked data key, asked for once per command (env or hidden prompt)."""
+        vault = make_vault(self.paths)
+        if not vault.exists():
+            return self._first_key(vault)
+        from_env = os.environ.get(PASSPHRASE_ENV)
+        attempts = 1 if from_env or not can_prompt() else PROMPT_ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            passphrase = from_env or self._ask_passphrase()
+            wait = vault.pending_delay()
+            if wait > 0:
+                click.echo(self.t("vault.waiting", seconds=f"{wait:.0f}"), err=True)
+            try:
+                return vault.unlock(passphrase)
+            except WrongPassphrase as exc:
+                if attempt == attempts:
+                    fail(
+                        "vault.wrong_passphrase",
+                        code=EXIT_WRONG_PASSPHRASE,
+                        failures=exc.failures,
+                    )
+                click.echo(self.t("vault.try_again"), err=True)
+            except VaultDamaged:
+                fail("vault.damaged", code=EXIT_KEY_PROBLEM, path=str(vault.key_file))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _first_key(self, vault: Vault) -> bytes:
+        """No data key yet: scripts with OUTREACH_PASSPHRASE create it, others run setup first."""
+        db = self.paths.db_path
+        if db.exists() and db.stat().st_size > 0 and not is_plain_sqlite(db):
+            # An encrypted store without its key file: a new key would never open it.
+            fail("vault.key_missing", code=EXIT_KEY_PROBLEM, path=str(vault.key_file))
+        passphrase = os.environ.get(PASSPHRASE_ENV)
+        if not passphrase:
+            fail("vault.not_set_up", code=EXIT_LOCKED)
+        return create_vault(vault, passphrase)
+
+    def _ask_passphrase(self) -> str:
+        """A hidden prompt, or a clear stop when nobody can answer one."""
+        if not can_prompt():
+            fail("vault.no_passphrase", code=EXIT_LOCKED, env=PASSPHRASE_ENV)
+        return str(click.prompt(self.t("vault.prompt"), hide_input=True, err=True))
+
     @contextmanager
     def store(self) -> Iterator[Any]:
-        """Open the local store for the length of a command."""
-        from outreach_tui.store import open_store
+        """Open the (encrypted) local store for the length of a command."""
+        from outreach_tui.store import WrongKeyError
 
-        self.paths.ensure()
-        store = open_store(self.paths.db_path)
+        key = self.data_key
+        try:
+            store = open_unlocked_store(self.paths, key)
+        except WrongKeyError:
+            fail("vault.key_mismatch", code=EXIT_KEY_PROBLEM, path=str(self.paths.db_path))
+        except MigrationError:
+            fail("vault.migration_failed", code=EXIT_KEY_PROBLEM, path=str(self.paths.db_path))
         try:
             yield store
         finally:
@@ -63,6 +148,57 @@ class Context:
     def actor(self) -> str:
         """Who the audit log names for changes made by this command."""
         return self.settings.officer_id or "unknown"
+
+
+def create_vault(vault: Vault, passphrase: str) -> bytes:
+    """Create the data key under ``passphrase``, or stop with the passphrase rule."""
+    try:
+        check_passphrase(passphrase)
+        return vault.create(passphrase)
+    except _TooShort:
+        fail("vault.too_short", code=EXIT_BAD_INPUT, minimum=MIN_PASSPHRASE_LENGTH)
+    except VaultExists:  # another process made it a moment ago: use theirs
+        try:
+            return vault.unlock(passphrase)
+        except WrongPassphrase as exc:
+            fail("vault.wrong_passphrase", code=EXIT_WRONG_PASSPHRASE, failures=exc.failures)
+
+
+def ask_new_passphrase(ctx: Context) -> str:
+    """Ask for a new passphrase twice, hidden, until it follows the rules."""
+
+    def rule(value: str) -> str:
+        try:
+            check_passphrase(value)
+        except _TooShort:
+            raise click.BadParameter(
+                ctx.t("vault.too_short", minimum=MIN_PASSPHRASE_LENGTH)
+            ) from None
+        return value
+
+    return str(
+        click.prompt(
+            ctx.t("vault.prompt_new"),
+            hide_input=True,
+            confirmation_prompt=ctx.t("vault.prompt_repeat"),
+            value_proc=rule,
+            err=True,
+        )
+    )
+
+
+def device_token(ctx: Context) -> str:
+    """The device token, kept in the encrypted store; an old plaintext one is moved there."""
+    legacy = ctx.settings.device_token
+    with ctx.store() as store:
+        token = store.get_meta(TOKEN_META) or ""
+        if legacy:
+            if not token:
+                token = legacy
+                store.set_meta(TOKEN_META, token)
+            save_settings(ctx.paths, ctx.settings.model_copy(update={"device_token": ""}))
+            ctx.__dict__.pop("settings", None)
+    return token
 
 
 def make_context() -> Context:

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 from pydantic import ValidationError
 
-from outreach_tui.commands.common import Context, fail, pass_context
+from outreach_tui.commands import common
+from outreach_tui.commands.common import (
+    EXIT_LOCKED,
+    PASSPHRASE_ENV,
+    TOKEN_META,
+    Context,
+    ask_new_passphrase,
+    create_vault,
+    fail,
+    pass_context,
+)
 from outreach_tui.config import Settings, save_settings
+from outreach_tui.slips.keys import ensure_device_key, new_device_id
 
 
 @click.command()
@@ -61,8 +73,9 @@ def setup(
     )
     if server_url is not None:
         values["server_url"] = server_url
-    if device_token is not None:
-        values["device_token"] = device_token.strip()
+    # The token is a secret: it goes into the encrypted store, never into config.toml.
+    token = device_token.strip() if device_token is not None else current.device_token
+    values["device_token"] = ""
     if language is not None:
         values["language"] = language
     for field in ("officer_id", "officer_name", "branch"):
@@ -75,6 +88,29 @@ def setup(
         fail(
             "setup.invalid", code=2, field=".".join(str(p) for p in first["loc"]), rule=first["msg"]
         )
+    created = _ensure_vault(ctx)
+    if created or token:
+        with ctx.store() as store:  # creates (or encrypts an old) store right away
+            if token:
+                store.set_meta(TOKEN_META, token)
     path = save_settings(ctx.paths, settings)
     ctx.__dict__.pop("settings", None)
+    # The slip signing key belongs to this device from its first setup on.
+    ensure_device_key(ctx.paths, device_id=new_device_id())
+    if created:
+        click.echo(ctx.t("vault.created", path=str(common.make_vault(ctx.paths).key_file)))
     click.echo(ctx.t("setup.saved", path=str(path)))
+
+
+def _ensure_vault(ctx: Context) -> bool:
+    """Create the data key on the first setup (passphrase from the env or asked twice)."""
+    vault = common.make_vault(ctx.paths)
+    if vault.exists():
+        return False
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if not passphrase:
+        if not common.can_prompt():
+            fail("vault.no_passphrase", code=EXIT_LOCKED, env=PASSPHRASE_ENV)
+        passphrase = ask_new_passphrase(ctx)
+    ctx.__dict__["data_key"] = create_vault(vault, passphrase)
+    return True

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from outreach_tui.commands.common import Context, fail, pass_context
+from outreach_tui.commands.common import Context, device_token, fail, pass_context
 from sync.client import SyncClient, SyncConfig, SyncError, SyncSummary
 
 # Exit codes: 0 everything acknowledged; 1 items set aside (rejected, conflict, duplicate
@@ -118,7 +118,7 @@ def sync_command(
     """
     settings = ctx.settings
     url = (server_url or settings.server_url).strip()
-    tok = (token or settings.device_token).strip()
+    tok = (token or device_token(ctx)).strip()
     if not url:
         fail("sync.no_server", code=EXIT_CONFIG)
     if not tok:

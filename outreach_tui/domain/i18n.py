@@ -18,7 +18,13 @@ LANGUAGES: tuple[str, ...] = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
 # Validation messages and labels first, then the strings of the commands and screens.
-TABLE_FILES: tuple[str, ...] = ("messages.toml", "ui.toml", "server.toml")
+TABLE_FILES: tuple[str, ...] = (
+    "messages.toml",
+    "ui.toml",
+    "server.toml",
+    "security.toml",
+    "slips.toml",
+)
 
 
 class _Keep(dict[str, Any]):

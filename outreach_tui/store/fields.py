@@ -13,7 +13,7 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 # The record fields of DESIGN.md that an officer (or the central API) sets. They are the
@@ -113,6 +113,29 @@ def fold(text: str) -> str:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_SORTED_FIELDS = tuple(sorted(CONTENT_FIELDS))
+_CONTENT_KEYS = frozenset(CONTENT_FIELDS)
+
+
+def _presorted_encoder() -> Callable[[Any], str]:
+    """The encoding of _CANONICAL for a flat dict whose keys are already in sorted order.
+
+    json's C encoder, made once: JSONEncoder.encode() builds a new one (and a table of the
+    objects seen, for circular references) on every call, a fifth of a record's encoding.
+    """
+    plain = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator: the pure-Python encoder gives the same text
+        return plain.encode
+    chunks = make(
+        None, plain.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode_sorted = _presorted_encoder()
+
+
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces: equal content always gives equal text (and hash)."""
     return _CANONICAL.encode(value)
@@ -162,8 +185,14 @@ def record_content(record: Mapping[str, Any]) -> dict[str, Any]:
     get = record.get
     for name in CONTENT_FIELDS:
         value = get(name)
-        # Plain non-empty text is by far the common case: keep it off the slower path.
-        if type(value) is str and value and name in _TEXT_FIELDS:
+        kind = type(value)
+        # Plain non-empty text, no value, and values already of their stored type are by far
+        # the common cases (a validated record): keep them off the slower path.
+        if kind is str:
+            content[name] = value if value and name in _TEXT_FIELDS else _typed(name, value)
+        elif value is None:
+            content[name] = None
+        elif (kind is int and name in INT_FIELDS) or (kind is bool and name in BOOL_FIELDS):
             content[name] = value
         else:
             content[name] = _typed(name, value)
@@ -182,6 +211,12 @@ def content_json(content: Mapping[str, Any]) -> str:
     Sorted keys, no whitespace, UTF-8 text as is, and fields without a value left out, so
     the text is short and the same content always gives the same text on every device.
     """
+    if len(content) == len(CONTENT_FIELDS) and _CONTENT_KEYS.issuperset(content):
+        # The usual input, record_content()'s dict: build it in sorted key order so that the
+        # encoder need not sort it (same text, ~20% faster).
+        return _encode_sorted(
+            {key: content[key] for key in _SORTED_FIELDS if content[key] is not None}
+        )
     return _CANONICAL.encode({key: value for key, value in content.items() if value is not None})
 
 

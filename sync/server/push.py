@@ -12,12 +12,27 @@ Order of the checks for a record version (docs/sync-protocol.md explains the cho
 6. the current state is saved: an NIK held by another record flags this one (`duplicate` with
    `duplicate_of`); an enrolled, unflagged record gets its KPJ number once.
 Any refusal after step 3 rolls back that item's writes only (a savepoint).
+
+A record new to the server has no stored version, so step 3 cannot refuse it: it is validated
+first and stored with its version (its current row comes first, as the version hangs off it).
+
+The batch is answered in order, but not one item at a time: step 1 runs for every item, one
+query reads which of the batch's records the server holds (`record_heads`), and then
+- a record new to the server (and not earlier in the batch) is validated and queued; queued
+  records are stored together (`insert_new_records`, one statement run for many rows), with
+  their KPJ numbers and server changes, before any item that follows them is handled;
+- a replay of a record's current version is answered from what was read, writing nothing;
+- anything else (a new version, a visit, a record queued and then refused by the database
+  because its NIK is taken) takes the one-item path inside its own savepoint.
+The answers, KPJ numbers and server changes are the same as handling the items one by one;
+the database's unique keys still decide every write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,14 +40,17 @@ from typing import Any
 from outreach_tui.domain import codes, fields
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.record import validate_record
-from sync.protocol import ItemResult, ItemStatus, PushItem, Reason, canonical_json
+from sync.protocol import ItemStatus, PushItem, Reason
 from sync.server.storage import (
     CentralStorage,
     CentralWriter,
     CurrentRecord,
     Device,
+    NewChange,
+    NewRecord,
     NewVersion,
     NewVisit,
+    RecordHead,
     RecordState,
 )
 from sync.server.visits import check_visit
@@ -50,16 +68,22 @@ class PushContext:
     lang: str
 
 
+# One item's answer: an `ItemResult` as the plain dict the response is encoded from (a batch
+# has up to 1000 of them; building and dumping models would cost more than storing the items).
+Answer = dict[str, Any]
+
+
 class _Refused(Exception):
     """Unwinds an item's savepoint and carries the answer for that item."""
 
-    def __init__(self, result: ItemResult) -> None:
-        super().__init__(result.status)
+    def __init__(self, result: Answer) -> None:
+        super().__init__(result["status"])
         self.result = result
 
 
-def _reasons(problems: Sequence[Problem], lang: str) -> list[Reason]:
-    return [Reason(**p.to_dict(lang)) for p in problems]
+def _reasons(problems: Sequence[Problem], lang: str) -> list[dict[str, Any]]:
+    # Through the model: its length limits hold for every message sent.
+    return [Reason(**p.to_dict(lang)).model_dump() for p in problems]
 
 
 def _answer(
@@ -69,16 +93,17 @@ def _answer(
     *problems: Problem,
     duplicate_of: str | None = None,
     kpj_number: str | None = None,
-) -> ItemResult:
-    return ItemResult(
-        kind=item.kind,
-        id=item.id,
-        version=item.version,
-        status=status,
-        reasons=_reasons(problems, ctx.lang),
-        duplicate_of=duplicate_of,
-        kpj_number=kpj_number,
-    )
+) -> Answer:
+    """The `ItemResult` for an item, as a dict with the model's keys in its order."""
+    return {
+        "kind": item.kind,
+        "id": item.id,
+        "version": item.version,
+        "status": status,
+        "reasons": _reasons(problems, ctx.lang) if problems else [],
+        "duplicate_of": duplicate_of,
+        "kpj_number": kpj_number,
+    }
 
 
 def _refuse(item: PushItem, status: ItemStatus, ctx: PushContext, *problems: Problem) -> _Refused:
@@ -89,7 +114,7 @@ def _flag(duplicate_of: str) -> Problem:
     return Problem("nik", "nik.held_by_other", {"duplicate_of": duplicate_of})
 
 
-def _replay(item: PushItem, ctx: PushContext, state: RecordState | None) -> ItemResult:
+def _replay(item: PushItem, ctx: PushContext, state: RecordState | RecordHead | None) -> Answer:
     """The answer to a version already stored: `duplicate`, with the record's central facts."""
     flagged = state.duplicate_of if state is not None else None
     return _answer(
@@ -111,16 +136,20 @@ class _Checked:
     data_json: str
 
 
+# `sync.protocol.canonical_json` with one encoder made once (json.dumps builds one per call).
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def _checked(item: PushItem, ctx: PushContext) -> _Checked:
     """The item's canonical id and content hash, or a refusal when either does not hold."""
     item_id, problems = fields.read_uuid(item.id, "id")
     if problems or not isinstance(item_id, str):
         raise _refuse(item, "rejected", ctx, *problems)
     try:
-        canonical = canonical_json(item.data)
+        text = _CANONICAL.encode(item.data)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     except (UnicodeError, ValueError, TypeError):
         raise _refuse(item, "rejected", ctx, Problem("data", "data.encoding")) from None
-    digest = hashlib.sha256(canonical).hexdigest()
     if digest != item.content_hash.lower():
         raise _refuse(item, "rejected", ctx, Problem("content_hash", "content_hash.mismatch"))
     data_id = item.data.get("id")
@@ -128,7 +157,7 @@ def _checked(item: PushItem, ctx: PushContext) -> _Checked:
         inner_id, bad = fields.read_uuid(data_id, "id")
         if bad or inner_id != item_id:
             raise _refuse(item, "rejected", ctx, Problem("id", "id.mismatch"))
-    return _Checked(item_id, digest, canonical.decode("utf-8"))
+    return _Checked(item_id, digest, text)
 
 
 def _incoming_status(data: Mapping[str, Any]) -> str | None:
@@ -136,16 +165,20 @@ def _incoming_status(data: Mapping[str, Any]) -> str | None:
     return codes.normalize_code(value) if isinstance(value, str) else None
 
 
-def _record(writer: CentralWriter, item: PushItem, ctx: PushContext) -> ItemResult:
-    """Steps 1-6 of the module doc for one record version."""
-    checked = _checked(item, ctx)
-    record_id, digest = checked.id, checked.digest
+def _not_after_base(item: PushItem, ctx: PushContext) -> _Refused | None:
     base = item.base_version
     if base is not None and item.version <= base:
         problem = Problem(
             "version", "version.not_after_base", {"version": item.version, "base_version": base}
         )
-        raise _refuse(item, "rejected", ctx, problem)
+        return _refuse(item, "rejected", ctx, problem)
+    return None
+
+
+def _record(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Checked) -> Answer:
+    """Steps 2-6 of the module doc for one record version whose step 1 holds."""
+    record_id, digest = checked.id, checked.digest
+    base = item.base_version
     state = writer.record_state(record_id)
     device = ctx.device
     if state is not None and state.branch != device.branch:
@@ -154,20 +187,17 @@ def _record(writer: CentralWriter, item: PushItem, ctx: PushContext) -> ItemResu
         record_id, item.version, base, digest, checked.data_json, device.branch, device.officer_id,
         device.device_id, ctx.at,
     )  # fmt: skip
-    if not writer.insert_version(stored):
-        existing = writer.stored_version(record_id, item.version)
-        if existing is not None and existing.content_hash == digest:
-            return _replay(item, ctx, state)
-        differs = Problem("version", "version.content_differs", {"version": item.version})
-        raise _refuse(item, "conflict", ctx, differs)
-    if state is not None and base != state.version:
-        shown_base: int | str = "-" if base is None else base
-        stale = Problem(
-            "base_version",
-            "version.stale_base",
-            {"base_version": shown_base, "current_version": state.version},
-        )
-        raise _refuse(item, "conflict", ctx, stale)
+    if state is not None:
+        if not writer.insert_version(stored):
+            raise _Refused(_stored_already(writer, item, ctx, stored, state))
+        if base != state.version:
+            shown_base: int | str = "-" if base is None else base
+            stale = Problem(
+                "base_version",
+                "version.stale_base",
+                {"base_version": shown_base, "current_version": state.version},
+            )
+            raise _refuse(item, "conflict", ctx, stale)
     raw = dict(item.data)
     raw["id"] = record_id
     previous: dict[str, Any] | None = None
@@ -186,6 +216,8 @@ def _record(writer: CentralWriter, item: PushItem, ctx: PushContext) -> ItemResu
             record.get("nik"), ctx.at,
         )
     )  # fmt: skip
+    if state is None and not writer.insert_version(stored):  # pragma: no cover - see storage
+        raise _Refused(_stored_already(writer, item, ctx, stored, state))
     was_flagged = state.duplicate_of if state is not None else None
     if holder != was_flagged:
         writer.log_change(
@@ -200,9 +232,23 @@ def _record(writer: CentralWriter, item: PushItem, ctx: PushContext) -> ItemResu
     return _answer(item, "accepted", ctx, kpj_number=kpj)
 
 
-def _visit(writer: CentralWriter, item: PushItem, ctx: PushContext) -> ItemResult:
+def _stored_already(
+    writer: CentralWriter,
+    item: PushItem,
+    ctx: PushContext,
+    stored: NewVersion,
+    state: RecordState | None,
+) -> Answer:
+    """Step 3's answer when (record id, version) is taken: a replay, or other content."""
+    existing = writer.stored_version(stored.record_id, stored.version)
+    if existing is not None and existing.content_hash == stored.content_hash:
+        return _replay(item, ctx, state)
+    differs = Problem("version", "version.content_differs", {"version": item.version})
+    return _answer(item, "conflict", ctx, differs)
+
+
+def _visit(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Checked) -> Answer:
     """A visit: checked, tied to a record of this branch when it names one, stored once."""
-    checked = _checked(item, ctx)
     visit_id, digest = checked.id, checked.digest
     record_id, problems = check_visit(item.data)
     if problems:
@@ -228,17 +274,166 @@ def _visit(writer: CentralWriter, item: PushItem, ctx: PushContext) -> ItemResul
     raise _refuse(item, "conflict", ctx, Problem("id", "visit.content_differs", params))
 
 
+def _same_json(record: dict[str, Any], raw: dict[str, Any]) -> bool:
+    """Whether `record` encodes to the same JSON as `raw`: the same keys, values and types.
+
+    `==` alone is not enough (1 == 1.0 == True, but they are written differently), so the
+    values' types must match too, and only flat records are compared (no lists or dicts).
+    The loops run in C (map), as this runs for every record of every batch.
+    """
+    if record != raw:
+        return False
+    types = list(map(type, record.values()))
+    return _SCALARS.issuperset(types) and types == list(map(type, map(raw.__getitem__, record)))
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@dataclass(frozen=True, slots=True)
+class _Fresh:
+    """A valid record new to the server, queued to be stored with the others of its run."""
+
+    index: int
+    item: PushItem
+    new: NewRecord
+    enrolled: bool
+
+
+class _Batch:
+    """One batch in one transaction: the queue of new records and the answers so far."""
+
+    def __init__(self, writer: CentralWriter, items: Sequence[PushItem], ctx: PushContext):
+        self.writer = writer
+        self.items = items
+        self.ctx = ctx
+        self.results: list[Answer | None] = [None] * len(items)
+        self.run: list[_Fresh] = []
+
+    def one(self, index: int, checked: _Checked) -> None:
+        """The one-item path: the item's writes in a savepoint, undone when it is refused."""
+        item = self.items[index]
+        handle = _record if item.kind == "record" else _visit
+        try:
+            with self.writer.item():
+                self.results[index] = handle(self.writer, item, self.ctx, checked)
+        except _Refused as refused:
+            self.results[index] = refused.result
+
+    def fresh(self, index: int, checked: _Checked) -> None:
+        """Step 5 for a record new to the server; a valid one is queued to be stored."""
+        item, ctx = self.items[index], self.ctx
+        raw = dict(item.data)
+        raw["id"] = checked.id
+        check = validate_record(raw, today=ctx.today, previous=None)
+        if not check.ok:
+            self.results[index] = _answer(item, "rejected", ctx, *check.errors)
+            return
+        record, device = check.record, ctx.device
+        new = NewRecord(
+            checked.id, item.version, item.base_version, checked.digest, checked.data_json,
+            record, _same_json(record, raw), record.get("nik"), device.branch, device.officer_id,
+            device.device_id, ctx.at,
+        )  # fmt: skip
+        self.run.append(_Fresh(index, item, new, record.get("status") in KPJ_STATUSES))
+
+    def flush(self) -> None:
+        """Store the queued records in order; one the database refuses takes the one-item path."""
+        run, self.run = self.run, []
+        start = 0
+        while start < len(run):
+            stored = self.writer.insert_new_records([fresh.new for fresh in run[start:]])
+            done = run[start : start + stored]
+            self._stored(done)
+            start += stored
+            if start < len(run):
+                refused = run[start].new
+                checked = _Checked(refused.record_id, refused.content_hash, refused.data_json)
+                self.one(run[start].index, checked)
+                start += 1
+
+    def _stored(self, done: list[_Fresh]) -> None:
+        """Answers, KPJ numbers and server changes for records just stored, unflagged."""
+        enrolled = [fresh for fresh in done if fresh.enrolled]
+        ctx = self.ctx
+        numbers = dict(
+            zip(
+                (fresh.index for fresh in enrolled),
+                self.writer.assign_new_kpjs([fresh.new.record_id for fresh in enrolled], ctx.at),
+                strict=True,
+            )
+        )
+        if enrolled:
+            self.writer.log_changes(
+                [
+                    NewChange(
+                        ctx.device.branch,
+                        fresh.new.record_id,
+                        "kpj_number",
+                        {"kpj_number": numbers[fresh.index]},
+                        ctx.at,
+                    )
+                    for fresh in enrolled
+                ]
+            )
+        for fresh in done:
+            self.results[fresh.index] = _answer(
+                fresh.item, "accepted", ctx, kpj_number=numbers.get(fresh.index)
+            )
+
+
 def push_items(
     storage: CentralStorage, items: Sequence[PushItem], ctx: PushContext
-) -> list[ItemResult]:
+) -> list[Answer]:
     """Answer every item of a batch in order, in one transaction; one item never blocks another."""
-    results: list[ItemResult] = []
+    # Step 1 needs no database.
+    checks: list[_Checked | Answer] = []
+    for item in items:
+        try:
+            checked = _checked(item, ctx)
+            refused = _not_after_base(item, ctx) if item.kind == "record" else None
+            if refused is not None:
+                raise refused
+            checks.append(checked)
+        except _Refused as refusal:
+            checks.append(refusal.result)
+    record_ids = [
+        check.id
+        for item, check in zip(items, checks, strict=True)
+        if item.kind == "record" and isinstance(check, _Checked)
+    ]
     with storage.write() as writer:
-        for item in items:
-            handle = _record if item.kind == "record" else _visit
-            try:
-                with writer.item():
-                    results.append(handle(writer, item, ctx))
-            except _Refused as refused:
-                results.append(refused.result)
+        batch = _Batch(writer, items, ctx)
+        heads = writer.record_heads(record_ids)
+        seen: set[str] = set()  # records an earlier item of this batch may have changed
+        for index, (item, check) in enumerate(zip(items, checks, strict=True)):
+            if not isinstance(check, _Checked):
+                batch.results[index] = check
+                continue
+            checked = check
+            if item.kind != "record":
+                batch.flush()
+                batch.one(index, checked)
+                continue
+            record_id = checked.id
+            head = heads.get(record_id)
+            if record_id in seen:
+                batch.flush()
+                batch.one(index, checked)
+            elif head is None:
+                batch.fresh(index, checked)
+            elif (
+                head.branch == ctx.device.branch
+                and head.version == item.version
+                and head.content_hash == checked.digest
+            ):
+                batch.results[index] = _replay(item, ctx, head)  # nothing to write
+            else:
+                batch.flush()
+                batch.one(index, checked)
+            seen.add(record_id)
+        batch.flush()
+    results = [result for result in batch.results if result is not None]
+    if len(results) != len(items):  # pragma: no cover - every path above answers
+        raise RuntimeError("an item was left unanswered")
     return results

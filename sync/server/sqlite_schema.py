@@ -82,6 +82,84 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX server_changes_branch ON server_changes (branch, seq);
     """,
+    # 2: integer record keys. Record ids are random UUIDs, so every index keyed by one takes
+    # its inserts on random pages, and a batch of 1000 new records rewrote (and fsynced) most
+    # of those pages at every commit. Now only `records.record_id` (and the NIK index) are
+    # keyed by random values; versions and KPJ numbers hang off the record's `rid`, which
+    # rises, so their inserts append.
+    """
+    CREATE TABLE records_v2 (
+        rid            INTEGER PRIMARY KEY,  -- the record's number on this server
+        record_id      TEXT NOT NULL UNIQUE,
+        branch         TEXT NOT NULL,
+        officer_id     TEXT NOT NULL,
+        version        INTEGER NOT NULL,
+        content_hash   TEXT NOT NULL,
+        -- The normalized record; NULL when it is the current version's data as sent (plus the
+        -- id), as it mostly is: a laptop sends records it normalized with the same rules.
+        record         TEXT,
+        nik            TEXT,
+        central_status TEXT,
+        duplicate_of   TEXT,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+    );
+    INSERT INTO records_v2 (record_id, branch, officer_id, version, content_hash, record, nik,
+                            central_status, duplicate_of, created_at, updated_at)
+        SELECT record_id, branch, officer_id, version, content_hash, record, nik,
+               central_status, duplicate_of, created_at, updated_at
+        FROM records ORDER BY created_at, rowid;
+
+    -- The primary key is the idempotency key: a replay finds its row, another content for the
+    -- same version conflicts. A version is only ever stored for a record that has its row.
+    CREATE TABLE record_versions_v2 (
+        rid          INTEGER NOT NULL REFERENCES records_v2 (rid),
+        version      INTEGER NOT NULL,
+        base_version INTEGER,
+        content_hash TEXT NOT NULL,
+        data         TEXT NOT NULL,
+        branch       TEXT NOT NULL,
+        officer_id   TEXT NOT NULL,
+        device_id    TEXT NOT NULL,
+        received_at  TEXT NOT NULL,
+        PRIMARY KEY (rid, version)
+    ) WITHOUT ROWID;
+    INSERT INTO record_versions_v2 (rid, version, base_version, content_hash, data, branch,
+                                    officer_id, device_id, received_at)
+        SELECT r.rid, v.version, v.base_version, v.content_hash, v.data, v.branch,
+               v.officer_id, v.device_id, v.received_at
+        FROM record_versions v JOIN records_v2 r ON r.record_id = v.record_id
+        ORDER BY r.rid, v.version;
+
+    CREATE TABLE kpj_numbers_v2 (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        rid         INTEGER NOT NULL UNIQUE REFERENCES records_v2 (rid),
+        kpj_number  TEXT NOT NULL UNIQUE,
+        assigned_at TEXT NOT NULL
+    );
+    INSERT INTO kpj_numbers_v2 (seq, rid, kpj_number, assigned_at)
+        SELECT k.seq, r.rid, k.kpj_number, k.assigned_at
+        FROM kpj_numbers k JOIN records_v2 r ON r.record_id = k.record_id
+        WHERE k.kpj_number IS NOT NULL ORDER BY k.seq;
+    -- Numbers are never handed out twice: the sequence goes on where the old table stopped.
+    DELETE FROM sqlite_sequence WHERE name = 'kpj_numbers_v2';
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'kpj_numbers_v2', max(seq) FROM (
+            SELECT seq FROM sqlite_sequence WHERE name = 'kpj_numbers'
+            UNION ALL SELECT seq FROM kpj_numbers_v2
+            UNION ALL SELECT 0
+        );
+
+    DROP TABLE kpj_numbers;
+    DROP TABLE record_versions;
+    DROP TABLE records;
+    ALTER TABLE records_v2 RENAME TO records;
+    ALTER TABLE record_versions_v2 RENAME TO record_versions;
+    ALTER TABLE kpj_numbers_v2 RENAME TO kpj_numbers;
+    -- One current (unflagged) record per NIK across all branches; the others are flagged.
+    CREATE UNIQUE INDEX records_nik_unflagged ON records (nik)
+        WHERE nik IS NOT NULL AND duplicate_of IS NULL;
+    """,
 )
 
 

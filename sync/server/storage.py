@@ -7,15 +7,17 @@ protocols below and nothing else. Guarantees an implementation must give:
 - `write()` is one transaction that no other writer interleaves with in a way that changes what
   it read (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: SERIALIZABLE or row locks on the record).
 - Uniqueness is enforced by the database, never by reading first: (record_id, version) of a
-  record version, a visit id, a KPJ number, one KPJ per record, and one unflagged record per NIK.
-  The `insert_*` methods answer False instead of raising when the key is already taken.
+  record version, a record id, a visit id, a KPJ number, one KPJ per record, and one unflagged
+  record per NIK. The `insert_*` methods answer False (or stop, for a batch) instead of raising
+  when a key is already taken. A read before a write only picks the quicker path; the
+  database's answer to the write decides.
 - `server_changes` sequence numbers are visible to readers in rising order (a reader never sees
   seq N+1 before N), because pull cursors skip what lies behind them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -61,6 +63,18 @@ class RecordState:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordHead:
+    """What a batch needs to know of a stored record before it writes: no record content."""
+
+    record_id: str
+    branch: str
+    version: int
+    content_hash: str  # the hash of version `version`, the current one
+    duplicate_of: str | None
+    kpj_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredItem:
     """What identifies a stored record version or visit for replay and conflict checks."""
 
@@ -100,6 +114,39 @@ class CurrentRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NewRecord:
+    """A record the server does not hold yet: its first version as received, and its state.
+
+    `record` is the data normalized (with the id); `record_is_data` says it equals the data as
+    sent, value for value and type for type (the id aside), so a storage may keep the JSON once.
+    """
+
+    record_id: str
+    version: int
+    base_version: int | None
+    content_hash: str
+    data_json: str  # the canonical JSON of `data` as sent: exactly what `content_hash` covers
+    record: Mapping[str, Any]
+    record_is_data: bool
+    nik: str | None
+    branch: str
+    officer_id: str
+    device_id: str
+    received_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewChange:
+    """A server change to append for the branch's laptops to pull."""
+
+    branch: str
+    record_id: str
+    kind: ServerChangeKind
+    fields: Mapping[str, Any]
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
 class NewVisit:
     """A visit as received: immutable once stored."""
 
@@ -124,8 +171,24 @@ class CentralWriter(Protocol):
         """The current state of a record, or None when the server has never accepted it."""
         ...
 
+    def record_heads(self, record_ids: Sequence[str]) -> dict[str, RecordHead]:
+        """The stored records among `record_ids` (one read for a whole batch), by id."""
+        ...
+
+    def insert_new_records(self, records: Sequence[NewRecord]) -> int:
+        """Store records the server does not hold, in order; returns how many were stored.
+
+        Each becomes its current state (unflagged) and its version is kept. Stops, writing
+        nothing for it, at the first record whose id or NIK is already held (the database's
+        unique keys decide); the caller handles that one on its own and goes on after it.
+        """
+        ...
+
     def insert_version(self, version: NewVersion) -> bool:
-        """Keep a record version; False (nothing written) when (record_id, version) exists."""
+        """Keep a version of a record that has its current state (`save_current`).
+
+        False (nothing written) when (record_id, version) is already stored.
+        """
         ...
 
     def stored_version(self, record_id: str, version: int) -> StoredItem | None:
@@ -144,6 +207,10 @@ class CentralWriter(Protocol):
         """The record's KPJ number, assigning one if it has none; True when assigned now."""
         ...
 
+    def assign_new_kpjs(self, record_ids: Sequence[str], at: str) -> list[str]:
+        """KPJ numbers for records that have none (just stored), in order; one per record."""
+        ...
+
     def set_central_status(self, record_id: str, status: str | None, at: str) -> None:
         """Set (or clear) the status only the central side decides, such as `active`."""
         ...
@@ -157,6 +224,10 @@ class CentralWriter(Protocol):
         at: str,
     ) -> int:
         """Append a server change for the branch to pull; returns its seq."""
+        ...
+
+    def log_changes(self, changes: Sequence[NewChange]) -> None:
+        """Append server changes, in order (`log_change` for many)."""
         ...
 
     def insert_visit(self, visit: NewVisit) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from outreach_tui.cli import main
-from outreach_tui.store import open_store
+from tests.conftest import unlocked_store
 from tests.sync.conftest import CentralServer
 
 
@@ -71,7 +71,7 @@ def test_sigkill_during_sync_then_rerun(
         main, ["server", "export", "--db", str(central_server.db_path), "--format", "json"]
     )
     central = json.loads(exported.stdout)
-    with open_store(isolated_home / "data" / "outreach.db") as store:
+    with unlocked_store(isolated_home) as store:
         local = {r["id"] for r in store.iter_records()}
         assert {r["sync_state"] for r in store.iter_records()} == {"synced"}
         assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
