@@ -57,6 +57,10 @@ class SyncStore(Protocol):
 
     def finish_sync_run(self, run_id: int, summary: dict[str, Any]) -> None: ...
 
+    def get_meta(self, key: str, default: str | None = None) -> str | None: ...
+
+    def set_meta(self, key: str, value: str | None) -> None: ...
+
 
 class SyncError(Exception):
     """A sync run could not finish; `code` names the reason for the message catalog."""
@@ -130,6 +134,7 @@ class SyncSummary:
 
 
 Progress = Callable[[str, int, int], None]
+KEY_REGISTERED = "sync.key_registered"
 
 
 def make_session(config: SyncConfig) -> requests.Session:
@@ -172,8 +177,12 @@ class SyncClient:
         *,
         session: requests.Session | None = None,
         progress: Progress | None = None,
+        device_key: dict[str, Any] | None = None,
+        on_branch_keys: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> None:
         self.store = store
+        self.device_key = device_key
+        self.on_branch_keys = on_branch_keys
         self.config = config
         self.session = session or make_session(config)
         self.progress = progress or (lambda _phase, _done, _total: None)
@@ -184,8 +193,10 @@ class SyncClient:
         summary = SyncSummary()
         run_id = self.store.start_sync_run()
         try:
+            self.register_key()
             self.push(summary)
             self.pull(summary)
+            self.fetch_branch_keys()
         except SyncError as exc:
             summary.error = exc.code
             raise
@@ -194,6 +205,35 @@ class SyncClient:
             summary.set_aside_total = self.store.set_aside_count()
             self.store.finish_sync_run(run_id, summary.as_journal())
         return summary
+
+    def register_key(self) -> None:
+        """Send this device's slip signing key once, so the centre can verify its slips."""
+        if not self.device_key:
+            return
+        key_id = str(self.device_key.get("key_id", ""))
+        if self.store.get_meta(KEY_REGISTERED) == key_id:
+            return
+        try:
+            self._request("POST", "/devices/key", json=self.device_key)
+        except SyncError as exc:
+            if exc.status in (404, 405):  # a central API without slip support
+                return
+            raise
+        self.store.set_meta(KEY_REGISTERED, key_id)
+
+    def fetch_branch_keys(self) -> None:
+        """Learn the slip keys of the branch's devices, so slips verify offline."""
+        if self.on_branch_keys is None:
+            return
+        try:
+            body = self._request("GET", "/devices/keys")
+        except SyncError as exc:
+            if exc.status in (404, 405):
+                return
+            raise
+        keys = body.get("keys") if isinstance(body, dict) else None
+        if isinstance(keys, list):
+            self.on_branch_keys([k for k in keys if isinstance(k, dict)])
 
     def push(self, summary: SyncSummary) -> None:
         """Send the outbox in batches bounded by count and bytes; move the checkpoint per batch."""

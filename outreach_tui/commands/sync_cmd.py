@@ -126,7 +126,13 @@ def sync_command(
     config = SyncConfig(url, tok, batch_size=batch_size, read_timeout=timeout, retries=retries)
     reporter = _Reporter(ctx)
     with ctx.store() as store:
-        client = SyncClient(store, config, progress=reporter)
+        client = SyncClient(
+            store,
+            config,
+            progress=reporter,
+            device_key=_device_key_info(ctx),
+            on_branch_keys=lambda keys: _learn_keys(ctx, keys),
+        )
         try:
             summary = client.run()
         except SyncError as exc:
@@ -138,6 +144,26 @@ def sync_command(
         waiting = store.set_aside() if summary.set_aside_total else []
     _print_summary(ctx, summary, waiting)
     raise SystemExit(0 if summary.complete else EXIT_SET_ASIDE)
+
+
+def _device_key_info(ctx: Context) -> dict[str, Any] | None:
+    """This laptop's slip signing key (public half), to register at the centre."""
+    from outreach_tui.slips.keys import load_device_key
+
+    key = load_device_key(ctx.paths)
+    return key.public_info() if key is not None else None
+
+
+def _learn_keys(ctx: Context, keys: list[dict[str, Any]]) -> None:
+    """Trust the branch's slip keys learned from the centre; skip any malformed one."""
+    from outreach_tui.slips.keyring import add_known_key
+    from outreach_tui.slips.signing import KeyFormatError
+
+    for info in keys:
+        try:
+            add_known_key(ctx.paths, info)
+        except KeyFormatError:
+            continue
 
 
 def _print_summary(ctx: Context, summary: SyncSummary, waiting: list[dict[str, Any]]) -> None:

@@ -66,7 +66,12 @@ def normalize_name(text: str, *, field_name: str = "full_name") -> tuple[str | N
 
 def name_key(text: str) -> str:
     """A key for duplicate and similarity checks: case, accents and punctuation removed."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = _APOSTROPHES.sub("", bare.casefold())
+    text = str(text)
+    if text.isascii():
+        # Most names: NFKD changes nothing, nothing is combining, casefold() is lower().
+        bare = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    bare = _APOSTROPHES.sub("", bare)
     return " ".join(_NOT_WORD.sub(" ", bare).split())

@@ -148,7 +148,12 @@ def _memo(read: _Reader) -> _Reader:
             return cached(value)
         return read(value)
 
+    _TEXT_CACHES[reader] = cached
     return reader
+
+
+# The cache behind each _memo() reader: _read_fields() calls it directly for text values.
+_TEXT_CACHES: dict[_Reader, _Reader] = {}
 
 
 # One reader per field; `nik` is read apart because it needs `today` and feeds other fields.
@@ -200,29 +205,57 @@ class _Check:
         self.bad.add(problem.field)
 
 
+# (field, reader for any value, reader for text): the text reader skips _memo's type check.
+# Split around `nik` so that problems come in RECORD_FIELDS order, as they always have.
+_NIK_AT = RECORD_FIELDS.index("nik")
+_BEFORE_NIK, _AFTER_NIK = (
+    tuple((name, _READERS[name], _TEXT_CACHES.get(_READERS[name], _READERS[name])) for name in part)
+    for part in (RECORD_FIELDS[:_NIK_AT], RECORD_FIELDS[_NIK_AT + 1 :])
+)
+
+
 def _read_fields(raw: Mapping[Any, object], check: _Check, today: dt.date) -> NikResult | None:
     """Reads every field on its own; returns the parsed NIK for the cross-field rules."""
+    get = raw.get
+    _read_plain(get, _BEFORE_NIK, check)
     nik: NikResult | None = None
-    for name in RECORD_FIELDS:
-        value = raw.get(name)
-        if value is None or (isinstance(value, str) and (not value or value.isspace())):
-            continue
-        if name == "nik":
-            text = fields.as_text(value)
-            if text is None:
-                check.error(fields.type_problem("nik"))
-                continue
+    value = get("nik")
+    if not (value is None or (isinstance(value, str) and (not value or value.isspace()))):
+        text = fields.as_text(value)
+        if text is None:
+            check.error(fields.type_problem("nik"))
+        else:
             nik = parse_nik(text, today=today)
             for p in nik.errors:
                 check.error(p)
             check.warnings.extend(nik.warnings)
             check.record["nik"] = nik.nik if nik.ok else None
+    _read_plain(get, _AFTER_NIK, check)
+    return nik if nik is not None and nik.ok else None
+
+
+def _read_plain(
+    get: Callable[[str], object],
+    readers: tuple[tuple[str, _Reader, _Reader], ...],
+    check: _Check,
+) -> None:
+    """Read the fields of ``readers`` into the record; blank values are skipped."""
+    record = check.record
+    for name, read, read_text in readers:
+        value = get(name)
+        if value is None:
             continue
-        result, problems = _READERS[name](value)
-        check.record[name] = result
+        if type(value) is str:
+            if not value or value.isspace():
+                continue
+            result, problems = read_text(value)
+        elif isinstance(value, str) and (not value or value.isspace()):
+            continue
+        else:
+            result, problems = read(value)
+        record[name] = result
         for p in problems:
             check.error(p)
-    return nik if nik is not None and nik.ok else None
 
 
 def _identity(check: _Check, nik: NikResult | None, today: dt.date, age_limit: int | None) -> None:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from .base import StoreBase, owned
 from .connection import Connection
-from .fields import canonical_json, sha256_hex
+from .fields import canonical_json, json_scalar, sha256_hex
 
 GENESIS = "0" * 64
 
@@ -56,14 +56,23 @@ def append_audit(conn: Connection, at: str, actor: str, entries: Sequence[AuditE
     seq = max(last[0] if last else 0, counter[0] if counter else 0)
     prev_hash = last[1] if last else GENESIS
     rows: list[tuple[Any, ...]] = []
-    # Most entries of an import name the same fields: encode each distinct list once.
-    encoded: dict[tuple[str, ...], str] = {}
+    # Most entries of an import name the same fields: encode each distinct list once. The
+    # entry text is put together from its values' canonical JSON, which is exactly what
+    # _entry_text() gives (tests/store/test_changes_audit.py holds them to that), but at a
+    # third of the cost: the time and actor are the same for the whole batch.
+    encoded: dict[tuple[str, ...], tuple[str, str]] = {}
+    head = f",{json_scalar(at)},{json_scalar(actor)},"
     for entry in entries:
         seq += 1
         names = tuple(entry.fields)
-        fields = encoded.get(names) or encoded.setdefault(names, canonical_json(list(names)))
-        text = _entry_text(
-            seq, at, actor, entry.action, entry.entity, entry.entity_id, entry.version, fields
+        known = encoded.get(names)
+        if known is None:
+            fields_text = canonical_json(list(names))
+            known = encoded[names] = (fields_text, json_scalar(fields_text))
+        fields, fields_json = known
+        text = (
+            f"[{seq}{head}{json_scalar(entry.action)},{json_scalar(entry.entity)},"
+            f"{json_scalar(entry.entity_id)},{json_scalar(entry.version)},{fields_json}]"
         )
         digest = sha256_hex(prev_hash + text)
         rows.append(

@@ -5,13 +5,16 @@ call builds, so tests run several apps side by side. Endpoints are plain `def` f
 runs them in its thread pool, where each thread has its own SQLite connection.
 """
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request, Response, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
 from starlette.middleware.gzip import GZipMiddleware
 
 from sync.protocol import (
@@ -33,10 +36,11 @@ from sync.server.errors import (
     language_of,
 )
 from sync.server.middleware import CatchAll, RequestBodyLimit
-from sync.server.openapi import install_openapi, problem_responses
-from sync.server.push import PushContext, push_items
+from sync.server.openapi import install_openapi, json_request_body, problem_responses
+from sync.server.push import PushContext, gc_paused, push_items, warm_up
 from sync.server.ratelimit import RateLimiter, retry_after_header
 from sync.server.settings import ServerSettings
+from sync.server.slips import KeyConflict, make_slips_router
 from sync.server.storage import CentralStorage, Device
 
 logger = logging.getLogger("sync.server")
@@ -69,9 +73,44 @@ def only_query(*names: str) -> Callable[[Request], None]:
     return check
 
 
+async def raw_body(request: Request) -> bytes:
+    """The request body as sent (the middleware has decompressed it); the endpoint parses it."""
+    return await request.body()
+
+
+def parse_push(raw: bytes) -> PushRequest:
+    """The push body, or 422 as FastAPI words it (`loc` starts with "body").
+
+    pydantic's own JSON parser reads a valid batch in one pass, in C. What it refuses goes the
+    way FastAPI reads a body (the stdlib's json, then the model), so errors read as before and
+    text the stdlib reads but pydantic does not (a lone surrogate inside `data`) still reaches
+    push, where only that item is refused.
+    """
+    try:
+        return PushRequest.model_validate_json(raw)
+    except ValidationError:
+        pass
+    if not raw:
+        missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
+        raise RequestValidationError([missing])
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        invalid = {"type": "json_invalid", "loc": ("body", exc.pos), "msg": "JSON decode error"}
+        raise RequestValidationError([invalid]) from None
+    except ValueError:  # not UTF-8/16/32, or an integer too long to read
+        raise ApiError(400, "bad_request") from None
+    try:
+        return PushRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors) from None
+
+
 def create_app(storage: CentralStorage, *, settings: ServerSettings | None = None) -> FastAPI:
     """Build the central API over `storage` (which the caller opens and closes)."""
     settings = settings or ServerSettings()
+    warm_up(settings.today())
     limiter = (
         RateLimiter(settings.rate_per_second, settings.rate_burst)
         if settings.rate_per_second
@@ -135,17 +174,22 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         response_model=PushResponse,
         responses=problem_responses(400, 401, 413, 415, 422, 429, 500),
         dependencies=[Depends(only_query())],
+        openapi_extra=json_request_body(PushRequest),
     )
     def push(
-        body: PushRequest,
         request: Request,
         device: Annotated[Device, Depends(authenticated)],
         _json: Annotated[None, Depends(json_body)],
+        raw: Annotated[bytes, Depends(raw_body)],
     ) -> Response:
         """Store a batch of record versions and visits; one answer per item, in order."""
-        ctx = PushContext(
-            device=device, today=settings.today(), at=now(), lang=language_of(request.headers)
-        )
+        with gc_paused():
+            return store_batch(raw, device, language_of(request.headers))
+
+    def store_batch(raw: bytes, device: Device, lang: str) -> Response:
+        """Parse, store and answer one push (in the worker thread, not the event loop)."""
+        body = parse_push(raw)
+        ctx = PushContext(device=device, today=settings.today(), at=now(), lang=lang)
         results = push_items(storage, body.items, ctx)
         counts = Counter(result["status"] for result in results)
         logger.info(
@@ -194,8 +238,21 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         )
         return PullResponse(changes=changes, cursor=next_cursor, more=more)
 
+    def register_key(device: Device, key_id: str, public_key: str) -> None:
+        if not storage.register_device_key(device, key_id, public_key, utc_stamp()):
+            raise KeyConflict(key_id)
+
+    app.include_router(
+        make_slips_router(
+            key_lookup=storage.device_key,
+            register_key=register_key,
+            authenticate=authenticated,
+            list_keys=storage.branch_keys,
+        )
+    )
+
     install_handlers(app)
-    install_openapi(app)
+    install_openapi(app, body_models=[PushRequest])
     # Added innermost first: GZip wraps CatchAll wraps RequestBodyLimit wraps the routes.
     app.add_middleware(
         RequestBodyLimit,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
 from sync.protocol import Problem
 from sync.server.errors import PROBLEM_MEDIA_TYPE
@@ -30,6 +33,15 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"description": _DESCRIPTIONS[status]} for status in statuses}
 
 
+def json_request_body(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra=` for a route that reads its JSON body itself.
+
+    Pass the model to `install_openapi(body_models=...)` too, which adds its schema.
+    """
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}, "required": True}}
+
+
 def _problem_content() -> dict[str, Any]:
     return {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
@@ -45,8 +57,11 @@ def _rewrite(paths: dict[str, Any]) -> None:
                         response["headers"] = _HEADERS[int(status)]
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Generate the schema once, with every 4xx/5xx as `application/problem+json` Problem."""
+def install_openapi(app: FastAPI, *, body_models: Sequence[type[BaseModel]] = ()) -> None:
+    """Generate the schema once, with every 4xx/5xx as `application/problem+json` Problem.
+
+    `body_models` are the request bodies that routes read themselves (`json_request_body`).
+    """
 
     def openapi() -> dict[str, Any]:
         """The cached schema, built on first use."""
@@ -65,6 +80,12 @@ def install_openapi(app: FastAPI) -> None:
         components["Problem"] = Problem.model_json_schema(
             ref_template="#/components/schemas/{model}"
         )
+        _, bodies = models_json_schema(
+            [(model, "validation") for model in body_models],
+            ref_template="#/components/schemas/{model}",
+        )
+        for name, body_schema in bodies.get("$defs", {}).items():
+            components.setdefault(name, body_schema)
         app.openapi_schema = schema
         return schema
 

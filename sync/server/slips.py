@@ -68,7 +68,9 @@ class DeviceKeyRequest(_Model):
     """A device's slip signing key (`DeviceKey.public_info()` on the laptop)."""
 
     key_id: str = Field(pattern=r"^[0-9a-f]{16}$", description="sha256(public key)[:8], hex.")
-    public_key: str = Field(max_length=64, description="Raw 32-byte Ed25519 key, base64.")
+    public_key: str = Field(
+        pattern=r"^[A-Za-z0-9+/]{43}=$", description="Raw 32-byte Ed25519 key, base64."
+    )
     algorithm: Literal["Ed25519"] = "Ed25519"
 
 
@@ -128,7 +130,7 @@ def make_slips_router(
     @router.post(
         "/slips/verify",
         response_model=VerifyResponse,
-        responses=problem_responses(401, 422, 429, 500),
+        responses=problem_responses(400, 401, 413, 415, 422, 429, 500),
     )
     def verify_slip(body: VerifyRequest, request: Request, device: Caller) -> VerifyResponse:
         """Check a slip signed by any device of the caller's branch; invalid is still a 200."""
@@ -165,7 +167,7 @@ def make_slips_router(
     @router.post(
         "/devices/key",
         response_model=DeviceKeyResponse,
-        responses={**problem_responses(401, 422, 429, 500), **_CONFLICT},
+        responses={**problem_responses(400, 401, 413, 415, 422, 429, 500), **_CONFLICT},
     )
     def register_device_key(body: DeviceKeyRequest, device: Caller) -> DeviceKeyResponse:
         """Register the calling device's public key (again is fine: same answer)."""

@@ -160,24 +160,38 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX records_nik_unflagged ON records (nik)
         WHERE nik IS NOT NULL AND duplicate_of IS NULL;
     """,
+    # 3: slip signing keys of the devices (public halves only), for offline slip checks.
+    """
+    CREATE TABLE device_keys (
+        key_id        TEXT PRIMARY KEY,
+        device_id     TEXT NOT NULL REFERENCES devices (device_id),
+        public_key    TEXT NOT NULL,
+        registered_at TEXT NOT NULL
+    );
+    CREATE INDEX device_keys_device ON device_keys (device_id);
+    """,
 )
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to date inside one transaction; returns the schema version."""
+def migrate(conn: sqlite3.Connection, *, upto: int | None = None) -> int:
+    """Bring the schema up to date inside one transaction; returns the schema version.
+
+    `upto` stops at an older version (tests build old databases with it).
+    """
+    target = len(MIGRATIONS) if upto is None else upto
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > len(MIGRATIONS):
         raise RuntimeError(
             f"the central database has schema version {current}, newer than this program "
             f"({len(MIGRATIONS)}): upgrade outreach"
         )
-    if current == len(MIGRATIONS):
+    if current >= target:
         return current
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Read again under the write lock: another process may have migrated meanwhile.
         current = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        for index in range(current, len(MIGRATIONS)):
+        for index in range(current, target):
             for statement in _statements(MIGRATIONS[index]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {index + 1}")
@@ -185,7 +199,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return len(MIGRATIONS)
+    return max(current, target)
 
 
 def _statements(script: str) -> list[str]:

@@ -98,6 +98,17 @@ def _device(row: tuple[Any, ...] | None) -> Device | None:
     )
 
 
+def _key_info(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A device_keys row joined with its device, as the slips router wants it."""
+    return {
+        "key_id": row[0],
+        "public_key": row[1],
+        "officer_id": row[2],
+        "branch": row[3],
+        "revoked": row[4] is not None,
+    }
+
+
 class SqliteWriter:
     """The operations of one `BEGIN IMMEDIATE` transaction (implements `CentralWriter`)."""
 
@@ -502,6 +513,43 @@ class SqliteCentralStorage:
             )
             .fetchone()
         )
+
+    def register_device_key(self, device: Device, key_id: str, public_key: str, at: str) -> bool:
+        """Keep a device's slip key; False when the key id belongs to another device."""
+        conn = self._conn()
+        conn.execute(
+            "INSERT INTO device_keys (key_id, device_id, public_key, registered_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING",
+            (key_id, device.device_id, public_key, at),
+        )
+        row = conn.execute(
+            "SELECT device_id, public_key FROM device_keys WHERE key_id = ?", (key_id,)
+        ).fetchone()
+        return bool(row) and row[0] == device.device_id and row[1] == public_key
+
+    def device_key(self, key_id: str) -> dict[str, Any] | None:
+        """A slip key with its officer, branch and whether its device was revoked."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at "
+                "FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
+                "WHERE k.key_id = ?",
+                (key_id,),
+            )
+            .fetchone()
+        )
+        return _key_info(row) if row else None
+
+    def branch_keys(self, branch: str) -> list[dict[str, Any]]:
+        """Every slip key of a branch's devices (revoked ones flagged)."""
+        rows = self._conn().execute(
+            "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at "
+            "FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
+            "WHERE d.branch = ? ORDER BY k.registered_at",
+            (branch,),
+        )
+        return [_key_info(row) for row in rows]
 
     @contextmanager
     def write(self) -> Iterator[SqliteWriter]:

@@ -254,6 +254,18 @@ class CentralStorage(Protocol):
         """The device holding the token with this hash, revoked or not; None when unknown."""
         ...
 
+    def register_device_key(self, device: Device, key_id: str, public_key: str, at: str) -> bool:
+        """Keep a device's slip key; False when the key id belongs to another device."""
+        ...
+
+    def device_key(self, key_id: str) -> dict[str, Any] | None:
+        """A slip key with officer_id, branch and `revoked`, or None."""
+        ...
+
+    def branch_keys(self, branch: str) -> list[dict[str, Any]]:
+        """Every slip key of a branch's devices."""
+        ...
+
     def write(self) -> AbstractContextManager[CentralWriter]:
         """One write transaction: committed when the block ends, rolled back on an exception."""
         ...

@@ -79,6 +79,47 @@ def test_the_audit_chain_verifies(store: Store) -> None:
     assert store.verify_audit() is None
 
 
+@pytest.mark.parametrize("actor", ["a", 'Pak "Budi" \\ Ñoño ✓\n', "petugas\u2028x"])
+def test_the_audit_chain_verifies_for_any_actor(store: Store, actor: str) -> None:
+    # Entry texts are put together by hand on the write path, by canonical_json() on verify.
+    store.save_records([person(full_name=f"Orang {i}") for i in range(3)], actor=actor)
+    store.save_record(person(full_name="Ma'ruf Élodie"), actor=actor)
+    assert store.verify_audit() is None
+
+
+def test_audit_entry_text_is_canonical_json() -> None:
+    from outreach_tui.store.audit import AuditEntry, _entry_text, append_audit
+
+    class _Capture:
+        rows: list[tuple[object, ...]] = []
+
+        def execute(self, sql: str, *args: object) -> _Capture:
+            return self
+
+        def fetchone(self) -> None:
+            return None
+
+        def executemany(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+            self.rows = rows
+
+    conn = _Capture()
+    entries = [
+        AuditEntry("create", "record", "0f8e1a2b-0000-4000-8000-000000000001", 1, ["full_name"]),
+        AuditEntry("erase", "record", None, None, []),
+        AuditEntry('o"dd', "visit", 'x\\y"\u00e9', 12345678901234, ['a"b', "ü"]),
+    ]
+    append_audit(conn, "2026-11-23T00:00:00.000000Z", 'Pak "B" ✓', entries)
+    prev = "0" * 64
+    import hashlib
+
+    for row in conn.rows:
+        seq, at, actor, action, entity, entity_id, version, fields, prev_hash, digest = row
+        text = _entry_text(seq, at, actor, action, entity, entity_id, version, fields)  # type: ignore[arg-type]
+        assert prev_hash == prev
+        assert digest == hashlib.sha256((prev + text).encode("utf-8")).hexdigest()
+        prev = digest
+
+
 def _tamper(store: Store, sql: str) -> None:
     """What someone with the file and a SQLite shell could do: drop the guard, then edit."""
     store.db.execute("DROP TRIGGER IF EXISTS audit_no_update")

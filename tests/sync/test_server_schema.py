@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.sync.conftest import CentralServer
 
@@ -35,5 +36,10 @@ schema = schemathesis.pytest.from_fixture("central_schema")
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_the_api_keeps_its_own_schema(case: Any) -> None:
-    response = case.call_and_validate(timeout=30)
+    excluded = []
+    if case.operation.path == "/v1/devices/key":
+        # The key id must be the hash of the public key: a rule no schema can state, so a
+        # schema-valid body is rightly refused with 422 (key_invalid).
+        excluded.append(positive_data_acceptance)
+    response = case.call_and_validate(timeout=30, excluded_checks=excluded)
     assert response.status_code < 500
