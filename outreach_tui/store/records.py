@@ -194,7 +194,9 @@ class RecordsMixin(StoreBase):
             now = utc_now()
             last_rid = self._scalar("SELECT coalesce(max(rid), 0) FROM records")
             ids = [item.id for item in incoming]
-            current = self._current(ids)
+            # Into an empty table (a first big import) there is nothing to look up.
+            empty = not self._scalar("SELECT EXISTS (SELECT 1 FROM records)")
+            current = {} if empty else self._current(ids)
             # Only a batch naming one id twice needs to track the state it builds up.
             repeats = len(set(ids)) < len(ids)
             if expected is not None:

@@ -140,7 +140,7 @@ def _import_csv(
         if extra:
             problems.append(Problem("row", "row.extra_cells", {"count": extra}))
         previous = existing.get(raw_id)
-        raw: dict[str, Any] = dict(values)
+        raw: Mapping[str, Any] = values  # validate_record() only reads it
         if previous is not None:
             # An update names only the columns it changes; the others keep their stored values.
             raw = {**{k: previous.get(k) for k in RECORD_FIELDS}, **values}

@@ -222,3 +222,16 @@ def test_search_by_name_nik_and_phone(tmp_path: Path) -> None:
     table = run("search", "budi")
     assert "3201********0001" in table.stdout and "3201011508950001" not in table.stdout
     assert run("search", "zzzz").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [('"=""001"""', "001"), ("'=SUM(1)", "=SUM(1)"), ("'@x", "@x"), ("Ma'ruf", "Ma'ruf")],
+)
+def test_guards_are_undone_only_where_written(tmp_path: Path, cell: str, value: str) -> None:
+    from outreach_tui.transfer.csvfile import read_csv
+
+    path = tmp_path / "g.csv"
+    path.write_text(f"full_name,rw\nSiti,{cell}\n", encoding="utf-8")
+    rows = list(read_csv(path, ("full_name", "rw")).rows())
+    assert rows == [(2, {"full_name": "Siti", "rw": value}, 0)]

@@ -55,3 +55,22 @@ def test_a_plain_store_is_a_plain_sqlite_file(tmp_path: Path) -> None:
     with open_store(path) as store:
         store.save_record({"full_name": "Terbuka"}, actor="t")
     assert path.read_bytes().startswith(b"SQLite format 3")
+
+
+@pytest.mark.parametrize("key", [None, b"k" * 32])
+def test_a_bulk_write_puts_the_page_cache_back(tmp_path: Path, key: bytes | None) -> None:
+    from outreach_tui.store.bulk import BULK_CACHE_KIB, REBUILD_MIN_ROWS, bulk_write
+
+    store = open_store(tmp_path / "bulk.db", key=key)
+    conn = store.db.conn
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute("BEGIN IMMEDIATE")
+    with bulk_write(conn, new_rows=REBUILD_MIN_ROWS):
+        during = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute("ROLLBACK")
+    assert during == (before if key is None else -BULK_CACHE_KIB)
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    # Nothing was written: the dropped indexes are back.
+    indexes = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index'").fetchone()
+    assert indexes[0] > 8
+    store.close()
