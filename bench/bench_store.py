@@ -73,7 +73,7 @@ def bench_import(report: Report, csv_path: Path, out: Path, count: int) -> Path:
     return db_path
 
 
-def bench_save(report: Report, db_path: Path, repeat: int = 400) -> None:
+def bench_save(report: Report, db_path: Path, repeat: int = 1000) -> None:
     """Validate and durably save one new record at a time into the 100k store."""
     store = open_store(db_path)
     fresh_people = list(generate(repeat, seed=7, today=TODAY))

@@ -87,6 +87,7 @@ class FaultyProxy:
         assert task is not None
         self._tasks.add(task)
         faults = self._faults_for_new_connection()
+        upstream: asyncio.StreamWriter | None = None
         try:
             if faults.hang:
                 while await reader.read(65536):
@@ -94,6 +95,7 @@ class FaultyProxy:
                 await asyncio.sleep(3600)
                 return
             up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+            upstream = up_writer
             await asyncio.gather(
                 self._pipe(reader, up_writer, faults.latency, faults.reset_request_after, writer),
                 self._pipe(up_reader, writer, faults.latency, faults.reset_after, writer),
@@ -104,6 +106,9 @@ class FaultyProxy:
             self._tasks.discard(task)
             with contextlib.suppress(RuntimeError):
                 writer.close()
+                # Never leave the server a half-open connection: its shutdown would wait on it.
+                if upstream is not None:
+                    upstream.close()
 
     @staticmethod
     async def _pipe(

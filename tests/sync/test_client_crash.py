@@ -59,7 +59,7 @@ def test_sigkill_during_sync_then_rerun(
         process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(0.4, 1.6))
+        time.sleep(rng.uniform(0.2, 0.8))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
