@@ -41,29 +41,11 @@ from typing import Generic, TextIO, TypeVar
 
 from lokal import wilayah
 
+from outreach_tui.domain.record import RECORD_FIELDS
+
 __all__ = ["FIELDS", "TODAY", "generate", "main", "write_csv"]
 
-FIELDS: tuple[str, ...] = (
-    "id",
-    "full_name",
-    "nik",
-    "birth_date",
-    "sex",
-    "phone",
-    "occupation",
-    "monthly_income",
-    "programs",
-    "payment_period",
-    "region_code",
-    "rw",
-    "rt",
-    "street",
-    "status",
-    "decline_reason",
-    "follow_up_on",
-    "consent",
-    "notes",
-)
+FIELDS: tuple[str, ...] = RECORD_FIELDS  # the CSV header: the record fields of DESIGN.md
 
 TODAY = date(2026, 11, 23)
 MIN_AGE, MAX_AGE = 18, 60

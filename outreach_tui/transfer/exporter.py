@@ -15,12 +15,11 @@ from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from outreach_tui.domain.record import EXPORT_ONLY_FIELDS, RECORD_FIELDS
+from outreach_tui.domain.spreadsheet import FORMULA_STARTS, NUMERIC_TEXT, spreadsheet_cell
 
 EXPORT_FIELDS: tuple[str, ...] = tuple(RECORD_FIELDS) + tuple(EXPORT_ONLY_FIELDS)
 FORMATS = ("csv", "json", "xlsx")
 
-_NUMERIC_TEXT = frozenset({"nik", "phone", "kpj_number", "rw", "rt"})
-_FREE_TEXT = frozenset({"full_name", "street", "notes", "decline_reason", "officer_id"})
 _INT_FIELDS = frozenset({"monthly_income", "payment_period", "monthly_contribution"})
 
 
@@ -39,21 +38,6 @@ def export_row(record: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _csv_cell(name: str, value: Any, *, plain: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if plain or not text:
-        return text
-    if name in _NUMERIC_TEXT:
-        return f'="{text}"'
-    if name in _FREE_TEXT and text[0] in "=+-@":
-        return "'" + text
-    return text
-
-
 def write_csv(records: Iterable[Mapping[str, Any]], out: IO[str], *, plain: bool = False) -> int:
     """Write the CSV; returns the number of records written."""
     if not plain:
@@ -63,7 +47,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], out: IO[str], *, plain: bool
     count = 0
     for record in records:
         row = export_row(record)
-        writer.writerow([_csv_cell(name, row[name], plain=plain) for name in EXPORT_FIELDS])
+        writer.writerow([spreadsheet_cell(name, row[name], plain=plain) for name in EXPORT_FIELDS])
         count += 1
     return count
 
@@ -94,10 +78,14 @@ def write_xlsx(records: Iterable[Mapping[str, Any]], path: str) -> int:
         cells = []
         for name in EXPORT_FIELDS:
             value = row[name]
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and name in _FREE_TEXT:
+            if (
+                isinstance(value, str)
+                and value.startswith(FORMULA_STARTS)
+                and name not in NUMERIC_TEXT
+            ):
                 value = "'" + value
             cell = WriteOnlyCell(sheet, value=value)
-            if name in _NUMERIC_TEXT and value is not None:
+            if name in NUMERIC_TEXT and value is not None:
                 cell.number_format = "@"
             cells.append(cell)
         sheet.append(cells)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 from outreach_tui.domain.record import RECORD_FIELDS
+from outreach_tui.domain.spreadsheet import spreadsheet_cell
 from sync.server.storage import CentralStorage, RecordState
 
 CENTRAL_FIELDS: tuple[str, ...] = (
@@ -25,8 +26,6 @@ CENTRAL_FIELDS: tuple[str, ...] = (
     "version",
     "updated_at",
 )
-_NUMERIC_TEXT = frozenset({"nik", "phone", "kpj_number", "rw", "rt"})
-_FREE_TEXT = frozenset({"full_name", "street", "notes", "officer_id", "branch"})
 
 
 def central_row(state: RecordState) -> dict[str, Any]:
@@ -61,21 +60,6 @@ def write_json(rows: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def _cell(name: str, value: Any, plain: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if plain or not text:
-        return text
-    if name in _NUMERIC_TEXT:
-        return f'="{text}"'
-    if name in _FREE_TEXT and text[0] in "=+-@":
-        return "'" + text
-    return text
-
-
 def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str], *, plain: bool = False) -> int:
     """Write the rows as CSV under a header of `CENTRAL_FIELDS`; returns how many."""
     if not plain:
@@ -84,6 +68,8 @@ def write_csv(rows: Iterable[Mapping[str, Any]], out: IO[str], *, plain: bool = 
     writer.writerow(CENTRAL_FIELDS)
     count = 0
     for row in rows:
-        writer.writerow([_cell(name, row.get(name), plain) for name in CENTRAL_FIELDS])
+        writer.writerow(
+            [spreadsheet_cell(name, row.get(name), plain=plain) for name in CENTRAL_FIELDS]
+        )
         count += 1
     return count

@@ -55,3 +55,11 @@ def test_store_does_not_import_the_domain_or_textual() -> None:
     loaded = out.stdout
     assert "outreach_tui.domain" not in loaded
     assert "'textual" not in loaded
+
+
+def test_content_fields_are_the_domain_record_fields() -> None:
+    # The store keeps its own list (it never imports the domain); this keeps the two equal.
+    from outreach_tui.domain.record import RECORD_FIELDS
+    from outreach_tui.store.fields import CONTENT_FIELDS
+
+    assert CONTENT_FIELDS == (*RECORD_FIELDS[1:], "monthly_contribution", "kpj_number")
