@@ -181,36 +181,28 @@ def _print_summary(ctx: Context, summary: SyncSummary, waiting: list[dict[str, A
         )
     )
     for item in summary.set_aside:
-        reasons = "; ".join(f"{r['field']}: {r['message']}" for r in item.get("reasons") or [])
-        if item.get("duplicate_of"):
-            reasons = reasons or ctx.t("sync.duplicate_of", other=item["duplicate_of"])
-        click.echo(
-            ctx.t(
-                "sync.set_aside_line",
-                kind=ctx.t("sync.kind." + item["kind"]),
-                id=item["id"],
-                version=item["version"],
-                status=ctx.t("sync.status." + item["status"]),
-                reasons=reasons or "-",
-            ),
-            err=True,
-        )
+        _set_aside_line(ctx, item["kind"], item, item["status"])
     this_run = {item["id"] for item in summary.set_aside}
     earlier = [row for row in waiting if row["id"] not in this_run]
     for row in earlier[:50]:
-        reasons = "; ".join(f"{r['field']}: {r['message']}" for r in row["reasons"])
-        if row.get("duplicate_of"):
-            reasons = reasons or ctx.t("sync.duplicate_of", other=row["duplicate_of"])
-        click.echo(
-            ctx.t(
-                "sync.set_aside_line",
-                kind=ctx.t("sync.kind.record"),
-                id=row["id"],
-                version=row["version"],
-                status=ctx.t("sync.status." + row["sync_state"]),
-                reasons=reasons or "-",
-            ),
-            err=True,
-        )
+        _set_aside_line(ctx, "record", row, row["sync_state"])
     if len(earlier) > 50:
         click.echo(ctx.t("sync.more_set_aside", count=len(earlier) - 50), err=True)
+
+
+def _set_aside_line(ctx: Context, kind: str, item: dict[str, Any], status: str) -> None:
+    """One line on stderr for a record or visit set aside, with its reasons."""
+    reasons = "; ".join(f"{r['field']}: {r['message']}" for r in item.get("reasons") or [])
+    if item.get("duplicate_of"):
+        reasons = reasons or ctx.t("sync.duplicate_of", other=item["duplicate_of"])
+    click.echo(
+        ctx.t(
+            "sync.set_aside_line",
+            kind=ctx.t("sync.kind." + kind),
+            id=item["id"],
+            version=item["version"],
+            status=ctx.t("sync.status." + status),
+            reasons=reasons or "-",
+        ),
+        err=True,
+    )

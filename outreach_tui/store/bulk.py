@@ -37,9 +37,9 @@ GC_PAUSE_MIN_ROWS = 1_000
 
 
 @contextmanager
-def gc_paused(rows: int) -> Iterator[None]:
+def gc_paused(rows: int | None = None) -> Iterator[None]:
     """Pause the cyclic garbage collector while a big batch is built and written."""
-    if rows < GC_PAUSE_MIN_ROWS or not gc.isenabled():
+    if (rows is not None and rows < GC_PAUSE_MIN_ROWS) or not gc.isenabled():
         yield
         return
     gc.disable()

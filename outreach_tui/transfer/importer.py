@@ -9,9 +9,7 @@ rows go to the store in one transaction or not at all.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +19,7 @@ from outreach_tui.domain.i18n import translate
 from outreach_tui.domain.names import name_key
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.record import EXPORT_ONLY_FIELDS, RECORD_FIELDS, validate_record
+from outreach_tui.store.bulk import gc_paused
 from outreach_tui.transfer.csvfile import read_csv
 
 IMPORT_FIELDS: tuple[str, ...] = tuple(RECORD_FIELDS) + tuple(EXPORT_ONLY_FIELDS)
@@ -85,24 +84,6 @@ def person_key(record: Mapping[str, Any]) -> tuple[str, ...]:
     )
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the rows are parsed, validated and stored.
-
-    A 100k-row file makes millions of small objects (cells, dicts, problems) and no reference
-    cycles: the collector ran ever larger full collections over them, ~1.3 s of a 100k-row
-    import outside the store's own pause. Collection resumes (and catches up) at the end.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def import_csv(
     path: Path,
     store: ImportTarget,
@@ -112,8 +93,13 @@ def import_csv(
     officer_id: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Import one CSV file; raises UnreadableFile (nothing stored) when it cannot be read."""
-    with _gc_paused():
+    """Import one CSV file; raises UnreadableFile (nothing stored) when it cannot be read.
+
+    The collector is paused for the whole import (rows unknown yet: None): a 100k-row file
+    makes millions of small objects and no cycles, and full collections over them cost
+    ~1.3 s outside the store's own pause. It resumes and catches up at the end.
+    """
+    with gc_paused():
         return _import_csv(path, store, today, actor, officer_id, dry_run)
 
 
