@@ -35,9 +35,10 @@ from sync.server.errors import (
     install_handlers,
     language_of,
 )
+from sync.server.gcpause import gc_paused
 from sync.server.middleware import CatchAll, RequestBodyLimit
 from sync.server.openapi import install_openapi, json_request_body, problem_responses
-from sync.server.push import PushContext, gc_paused, push_items, warm_up
+from sync.server.push import PushContext, push_items, warm_up
 from sync.server.ratelimit import RateLimiter, retry_after_header
 from sync.server.settings import ServerSettings
 from sync.server.slips import KeyConflict, make_slips_router

@@ -31,183 +31,38 @@ the database's unique keys still decide every write.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import hashlib
-import json
-import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from outreach_tui.domain import codes, fields
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.record import validate_record
-from sync.protocol import ItemStatus, PushItem, Reason
+from sync.protocol import PushItem
+from sync.server.answers import (
+    KPJ_STATUSES,
+    Answer,
+    PushContext,
+    _answer,
+    _Checked,
+    _checked,
+    _flag,
+    _incoming_status,
+    _not_after_base,
+    _refuse,
+    _Refused,
+    _replay,
+)
 from sync.server.storage import (
     CentralStorage,
     CentralWriter,
     CurrentRecord,
-    Device,
     NewChange,
     NewRecord,
     NewVersion,
     NewVisit,
-    RecordHead,
     RecordState,
 )
 from sync.server.visits import check_visit
-
-KPJ_STATUSES = frozenset({"enrolled", "active"})
-
-
-class _GcPause:
-    """Pauses Python's cyclic garbage collector while any batch is handled, in any thread.
-
-    A batch allocates some 100,000 short-lived objects (parsed JSON, validated records); freed
-    by reference counting, they would still trigger collections that walk every live object.
-    The pause lasts one batch (bounded by MAX_BATCH_BYTES); the last batch to end resumes it.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._active = 0
-        self._resume = False
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._active == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._active += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._active -= 1
-                if self._active == 0 and self._resume:
-                    gc.enable()
-
-
-gc_paused = _GcPause()
-
-
-@dataclass(frozen=True, slots=True)
-class PushContext:
-    """Who pushes, and the clock and language the answers use."""
-
-    device: Device
-    today: dt.date
-    at: str
-    lang: str
-
-
-# One item's answer: an `ItemResult` as the plain dict the response is encoded from (a batch
-# has up to 1000 of them; building and dumping models would cost more than storing the items).
-Answer = dict[str, Any]
-
-
-class _Refused(Exception):
-    """Unwinds an item's savepoint and carries the answer for that item."""
-
-    def __init__(self, result: Answer) -> None:
-        super().__init__(result["status"])
-        self.result = result
-
-
-def _reasons(problems: Sequence[Problem], lang: str) -> list[dict[str, Any]]:
-    # Through the model: its length limits hold for every message sent.
-    return [Reason(**p.to_dict(lang)).model_dump() for p in problems]
-
-
-def _answer(
-    item: PushItem,
-    status: ItemStatus,
-    ctx: PushContext,
-    *problems: Problem,
-    duplicate_of: str | None = None,
-    kpj_number: str | None = None,
-) -> Answer:
-    """The `ItemResult` for an item, as a dict with the model's keys in its order."""
-    return {
-        "kind": item.kind,
-        "id": item.id,
-        "version": item.version,
-        "status": status,
-        "reasons": _reasons(problems, ctx.lang) if problems else [],
-        "duplicate_of": duplicate_of,
-        "kpj_number": kpj_number,
-    }
-
-
-def _refuse(item: PushItem, status: ItemStatus, ctx: PushContext, *problems: Problem) -> _Refused:
-    return _Refused(_answer(item, status, ctx, *problems))
-
-
-def _flag(duplicate_of: str) -> Problem:
-    return Problem("nik", "nik.held_by_other", {"duplicate_of": duplicate_of})
-
-
-def _replay(item: PushItem, ctx: PushContext, state: RecordState | RecordHead | None) -> Answer:
-    """The answer to a version already stored: `duplicate`, with the record's central facts."""
-    flagged = state.duplicate_of if state is not None else None
-    return _answer(
-        item,
-        "duplicate",
-        ctx,
-        *((_flag(flagged),) if flagged else ()),
-        duplicate_of=flagged,
-        kpj_number=state.kpj_number if state is not None else None,
-    )
-
-
-@dataclass(slots=True)  # not frozen: one per item, and frozen dataclasses are slower to build
-class _Checked:
-    """An item whose id and hash hold: canonical id, hash, and the canonical JSON hashed."""
-
-    id: str
-    digest: str
-    data_json: str
-
-
-# `sync.protocol.canonical_json` with one encoder made once (json.dumps builds one per call).
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _checked(item: PushItem, ctx: PushContext) -> _Checked:
-    """The item's canonical id and content hash, or a refusal when either does not hold."""
-    item_id, problems = fields.read_uuid(item.id, "id")
-    if problems or not isinstance(item_id, str):
-        raise _refuse(item, "rejected", ctx, *problems)
-    try:
-        text = _CANONICAL.encode(item.data)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    except (UnicodeError, ValueError, TypeError):
-        raise _refuse(item, "rejected", ctx, Problem("data", "data.encoding")) from None
-    if digest != item.content_hash.lower():
-        raise _refuse(item, "rejected", ctx, Problem("content_hash", "content_hash.mismatch"))
-    data_id = item.data.get("id")
-    if not fields.is_blank(data_id):
-        inner_id, bad = fields.read_uuid(data_id, "id")
-        if bad or inner_id != item_id:
-            raise _refuse(item, "rejected", ctx, Problem("id", "id.mismatch"))
-    return _Checked(item_id, digest, text)
-
-
-def _incoming_status(data: Mapping[str, Any]) -> str | None:
-    value = data.get("status")
-    return codes.normalize_code(value) if isinstance(value, str) else None
-
-
-def _not_after_base(item: PushItem, ctx: PushContext) -> _Refused | None:
-    base = item.base_version
-    if base is not None and item.version <= base:
-        problem = Problem(
-            "version", "version.not_after_base", {"version": item.version, "base_version": base}
-        )
-        return _refuse(item, "rejected", ctx, problem)
-    return None
 
 
 def _record(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Checked) -> Answer:

@@ -29,8 +29,10 @@ from hypothesis import strategies as st
 from outreach_tui.domain.record import validate_record
 from sync.protocol import PushItem, canonical_json, content_hash
 from sync.server import open_central
+from sync.server.answers import _CANONICAL, PushContext
 from sync.server.app import parse_push
-from sync.server.push import _CANONICAL, PushContext, gc_paused, push_items
+from sync.server.gcpause import gc_paused
+from sync.server.push import push_items
 from sync.server.sqlite_schema import migrate
 from sync.server.sqlite_storage import SqliteCentralStorage
 from sync.server.storage import Device
