@@ -37,3 +37,16 @@ def unlocked_store(home: Path) -> Any:
 
     paths = resolve_paths({"OUTREACH_HOME": str(home)})
     return open_unlocked_store(paths, Vault(paths).unlock(TEST_PASSPHRASE))
+
+
+def cli_setup(server_url: str, token: str, officer: str = "p1", branch: str = "KC-BOGOR") -> Any:
+    """Run `outreach setup` for an officer syncing to `server_url` (the first run of a laptop)."""
+    from click.testing import CliRunner
+
+    from outreach_tui.cli import main
+
+    return CliRunner().invoke(
+        main,
+        ["setup", "--officer-id", officer, "--officer-name", "Dewi", "--branch", branch,
+         "--server", server_url, "--token", token],
+    )  # fmt: skip

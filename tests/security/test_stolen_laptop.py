@@ -8,7 +8,7 @@ from pathlib import Path
 from outreach_tui.config import resolve_paths
 from outreach_tui.store import WrongKeyError, open_store
 from outreach_tui.vault import Vault
-from tests.conftest import TEST_PASSPHRASE
+from tests.conftest import TEST_PASSPHRASE, cli_setup
 from tests.sync.conftest import CentralServer
 
 from .helpers import CANARY_NAME, CANARY_TOKEN, NEEDLES, leaks, run, write_csv
@@ -18,19 +18,7 @@ def test_nothing_readable_after_setup_import_search_export_sync(
     tmp_path: Path, isolated_home: Path, central_server: CentralServer
 ) -> None:
     token = central_server.add_device("p1", "KC-BOGOR")
-    setup = run(
-        "setup",
-        "--officer-id",
-        "p1",
-        "--officer-name",
-        "Dewi",
-        "--branch",
-        "KC-BOGOR",
-        "--server",
-        central_server.url,
-        "--token",
-        token,
-    )
+    setup = cli_setup(central_server.url, token)
     assert setup.exit_code == 0, setup.output
     outside = tmp_path / "outside"
     outside.mkdir()

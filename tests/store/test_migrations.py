@@ -62,4 +62,4 @@ def test_content_fields_are_the_domain_record_fields() -> None:
     from outreach_tui.domain.record import RECORD_FIELDS
     from outreach_tui.store.fields import CONTENT_FIELDS
 
-    assert CONTENT_FIELDS == (*RECORD_FIELDS[1:], "monthly_contribution", "kpj_number")
+    assert (*RECORD_FIELDS[1:], "monthly_contribution", "kpj_number") == CONTENT_FIELDS

@@ -15,6 +15,7 @@ from outreach_tui.cli import main
 from outreach_tui.domain.record import validate_record
 from outreach_tui.store import Store, open_store
 from sync.client import SyncClient, SyncConfig, SyncError
+from tests.conftest import cli_setup
 from tests.sync.conftest import (
     CentralServer,
     enrolled_record,
@@ -231,22 +232,7 @@ def test_revoked_token_keeps_the_outbox(
         ],
     )
     device = json.loads(added.stdout)
-    runner.invoke(
-        main,
-        [
-            "setup",
-            "--officer-id",
-            "p1",
-            "--officer-name",
-            "Dewi",
-            "--branch",
-            "KC-BOGOR",
-            "--server",
-            central_server.url,
-            "--token",
-            device["token"],
-        ],
-    )
+    cli_setup(central_server.url, device["token"])
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("full_name,status\nAni,prospect\nBudi,prospect\n")
     assert runner.invoke(main, ["import", str(csv_file)]).exit_code == 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from outreach_tui.cli import main
-from tests.conftest import unlocked_store
+from tests.conftest import cli_setup, unlocked_store
 from tests.sync.conftest import CentralServer
 
 
@@ -34,22 +34,7 @@ def test_sigkill_during_sync_then_rerun(
 ) -> None:
     runner = CliRunner()
     token = central_server.add_device("p1", "KC-BOGOR")
-    runner.invoke(
-        main,
-        [
-            "setup",
-            "--officer-id",
-            "p1",
-            "--officer-name",
-            "Dewi",
-            "--branch",
-            "KC-BOGOR",
-            "--server",
-            central_server.url,
-            "--token",
-            token,
-        ],
-    )
+    cli_setup(central_server.url, token)
     assert runner.invoke(main, ["import", str(_people_csv(tmp_path / "p.csv", 400))]).exit_code == 0
     env = {**os.environ, "OUTREACH_HOME": str(isolated_home)}
     command = [sys.executable, "-m", "outreach_tui.cli", "sync", "--batch-size", "5"]
