@@ -71,9 +71,9 @@ class Context:
         except SettingsError as exc:
             fail("config.invalid", code=2, path=str(exc.path), field=exc.field, rule=exc.rule)
 
-    @property
+    @cached_property
     def lang(self) -> str:
-        """Language of messages; falls back to Indonesian when the settings are broken."""
+        """Language of messages, read once (Indonesian when the settings are broken)."""
         try:
             return language(load_settings(self.paths))
         except SettingsError:

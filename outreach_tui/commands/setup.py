@@ -95,6 +95,7 @@ def setup(
                 store.set_meta(TOKEN_META, token)
     path = save_settings(ctx.paths, settings)
     ctx.__dict__.pop("settings", None)
+    ctx.__dict__.pop("lang", None)
     # The slip signing key belongs to this device from its first setup on.
     ensure_device_key(ctx.paths, device_id=new_device_id())
     if created:
