@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
-
-from escpos.constants import QR_ECLEVEL_M
-from escpos.escpos import Escpos
-from escpos.printer import Dummy
+from typing import TYPE_CHECKING
 
 from outreach_tui.slips.content import Field, Slip
+
+if TYPE_CHECKING:  # python-escpos costs ~0.17 s to import: only when printing
+    from escpos.escpos import Escpos
 
 COLUMNS: dict[str, int] = {"58mm": 32, "80mm": 48}  # font A (12 x 24 dots): 384 or 576 dots
 QR_DOTS: dict[str, int] = {"58mm": 6, "80mm": 8}  # dots a module: 0.75 mm / 1 mm at 203 dpi
@@ -88,6 +88,8 @@ def write_slip(printer: Escpos, slip: Slip, size: str = "58mm") -> None:
     printer.set(align="center", bold=True, double_height=True, double_width=True)
     _lines(printer, [slip.reference])
     printer.set(align="center", normal_textsize=True, bold=False)
+    from escpos.constants import QR_ECLEVEL_M
+
     printer.qr(slip.payload, ec=QR_ECLEVEL_M, size=QR_DOTS[size], native=True)
     printer.set(align="left", bold=False, normal_textsize=True)
     body = [rule]
@@ -114,6 +116,8 @@ def write_slip(printer: Escpos, slip: Slip, size: str = "58mm") -> None:
 
 def escpos_bytes(slip: Slip, size: str = "58mm") -> bytes:
     """The ESC/POS job of one slip as bytes (to save, or to pipe to a printer device)."""
+    from escpos.printer import Dummy
+
     printer = Dummy()
     write_slip(printer, slip, size)
     return bytes(printer.output)
