@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import bench_security, bench_slips, bench_store, bench_sync
+from bench import bench_security, bench_slips, bench_store, bench_sync, bench_tui
 from bench.common import Report
 
 SUITES = {
@@ -16,6 +16,7 @@ SUITES = {
     "sync": bench_sync.run_suite,
     "security": bench_security.run,
     "slips": bench_slips.run,
+    "tui": bench_tui.run,
 }
 
 

@@ -8,6 +8,7 @@ ratio is why the slips use their own mask selection.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -56,7 +57,7 @@ def _store(path: Path, records: list[dict[str, Any]]) -> None:
 
 def _key(out: Path) -> DeviceKey:
     paths = resolve_paths({"OUTREACH_HOME": str(out / "slips-home")})
-    return ensure_device_key(paths, device_id="bench")
+    return ensure_device_key(paths, data_key=os.urandom(32), device_id="bench")
 
 
 def bench_pdf(report: Report, db_path: Path, key: DeviceKey, out: Path, count: int) -> None:

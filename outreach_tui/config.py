@@ -95,6 +95,13 @@ class Settings(BaseModel):
     lock_after_minutes: int = Field(
         10, ge=1, le=240, description="The TUI locks (drops the data key) after this idle time."
     )
+    retention_days: int = Field(
+        30,
+        ge=0,
+        le=3650,
+        description="Personal data of records the central API acknowledged longer ago than "
+        "this many days is removed from the laptop (`outreach purge`).",
+    )
 
     @field_validator("language")
     @classmethod

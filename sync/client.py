@@ -9,27 +9,29 @@ outbox is kept whatever happens. The store is reached only through `SyncStore`.
 
 from __future__ import annotations
 
-import gzip
-import json
 import time
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import requests
+from pydantic import TypeAdapter, ValidationError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from sync.outbox import OutboxItem
+from sync.outbox import Batch, OutboxItem
 from sync.protocol import (
     API_PREFIX,
     MAX_BATCH_BYTES,
     MAX_BATCH_ITEMS,
     PROTOCOL_VERSION,
+    ItemResult,
     PullResponse,
     PushResponse,
 )
+from sync.summary import SyncSummary
 
 
 class SyncStore(Protocol):
@@ -42,8 +44,18 @@ class SyncStore(Protocol):
     def mark_sent(self, items: Sequence[OutboxItem]) -> None: ...
 
     def apply_push_results(
-        self, items: Sequence[OutboxItem], results: Sequence[dict[str, Any]], upto_seq: int
+        self,
+        items: Sequence[OutboxItem],
+        results: Sequence[dict[str, Any]],
+        upto_seq: int,
+        *,
+        then_sent: Sequence[OutboxItem] = (),
+        settle: bool = True,
     ) -> None: ...
+
+    def settle_sync_states(self) -> int: ...
+
+    def push_session(self) -> AbstractContextManager[None]: ...
 
     def pull_cursor(self) -> int: ...
 
@@ -85,55 +97,12 @@ class SyncConfig:
     retries: int = 5
     backoff: float = 0.5
     backoff_max: float = 8.0
-    gzip_level: int = 6
-
-
-@dataclass
-class SyncSummary:
-    """What one run did; written to the sync journal and printed by `outreach sync`."""
-
-    sent: int = 0
-    accepted: int = 0
-    duplicates: int = 0
-    flagged: int = 0
-    conflicts: int = 0
-    rejected: int = 0
-    pulled: int = 0
-    batches: int = 0
-    bytes_sent: int = 0
-    bytes_raw: int = 0
-    error: str = ""
-    remaining: int = 0
-    set_aside: list[dict[str, Any]] = field(default_factory=list)
-    set_aside_total: int = 0
-
-    @property
-    def complete(self) -> bool:
-        """True when every local change is acknowledged and nothing waits set aside."""
-        return (
-            not self.error
-            and self.remaining == 0
-            and not self.set_aside
-            and self.set_aside_total == 0
-        )
-
-    def as_journal(self) -> dict[str, Any]:
-        """The fields the sync journal keeps for this run."""
-        return {
-            "sent": self.sent,
-            "accepted": self.accepted,
-            "duplicates": self.duplicates,
-            "flagged": self.flagged,
-            "conflicts": self.conflicts,
-            "rejected": self.rejected,
-            "pulled": self.pulled,
-            "errors": self.error,
-            "remaining": self.remaining,
-            "set_aside": self.set_aside_total,
-        }
+    gzip_level: int = 3
 
 
 Progress = Callable[[str, int, int], None]
+_Answered = tuple[Batch, list[dict[str, Any]]]
+_RESULTS: TypeAdapter[list[ItemResult]] = TypeAdapter(list[ItemResult])
 KEY_REGISTERED = "sync.key_registered"
 
 
@@ -195,6 +164,9 @@ class SyncClient:
         try:
             self.register_key()
             self.push(summary)
+            from sync.forget import send_forgets  # forget requests queued by `outreach forget`
+
+            send_forgets(self.store, self._request)
             self.pull(summary)
             self.fetch_branch_keys()
         except SyncError as exc:
@@ -236,106 +208,158 @@ class SyncClient:
             self.on_branch_keys([k for k in keys if isinstance(k, dict)])
 
     def push(self, summary: SyncSummary) -> None:
-        """Send the outbox in batches bounded by count and bytes; move the checkpoint per batch."""
+        """Send the outbox in batches bounded by count and bytes; move the checkpoint per batch.
+
+        Answers only reach the records' `sync_state` when the push ends (one statement, see
+        `settle_sync_states`); answers a dead run left queued are settled first.
+        """
+        with self.store.push_session():
+            self.store.settle_sync_states()
+            try:
+                self._push(summary)
+            finally:
+                self.store.settle_sync_states()
+
+    def _push(self, summary: SyncSummary) -> None:
+        """The batches: while one is in flight, the next is read, encoded and marked sent.
+
+        The store is used only from this thread; requests (and reading their answers) run
+        in a worker thread, one at a time. While batch N is in flight, batch N+1 is read
+        and encoded, and one transaction stores the answers of batch N-1 (moving the
+        checkpoint) and marks batch N+1 sent; when N's answer arrives, N+1 leaves at once.
+        Should N+1 carry an item of a batch whose answers are not stored yet (a record
+        edited after a version of it went out), those answers are stored first and N+1 is
+        read again, so nothing is sent twice.
+        """
         total = self.store.outbox_size()
         self.progress("push", 0, total)
         limit = min(self.config.batch_size, MAX_BATCH_ITEMS)
-        while True:
-            checkpoint = self.store.push_checkpoint()
-            items, upto = self.store.outbox(checkpoint, limit)
-            if upto <= checkpoint:
-                break
-            batch, upto = self._pack(items, upto, checkpoint)
-            if batch:
-                self.store.mark_sent(batch)
-                results = self._send(batch, summary)
-                self._count(batch, results, summary)
-            else:
-                results = []
-            self.store.apply_push_results(batch, results, upto)
-            summary.batches += 1
-            self.progress("push", summary.sent, total)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
+        answered: _Answered | None = None  # answers received, not yet stored
+        try:
+            batch = self._prepare(self.store.push_checkpoint(), limit)
+            answer = self._send_marked(pool, batch, summary)
+            while batch is not None:
+                upcoming = self._prepare(batch.upto, limit)
+                ready = upcoming is not None and not (
+                    upcoming.overlaps(batch)
+                    or (answered is not None and upcoming.overlaps(answered[0]))
+                )
+                marked = upcoming.items if upcoming is not None and ready else []
+                self._store(answered, marked, summary, total)
+                answered = None
+                if upcoming is None:  # the last batch is in flight: settle the others meanwhile
+                    self.store.settle_sync_states()
+                results = answer.result() if answer is not None else []
+                following = self._send(pool, upcoming, summary) if ready else None
+                summary.count(batch.items, results)
+                answered = (batch, results)
+                if upcoming is not None and not ready:
+                    self._store(answered, [], summary, total)
+                    answered = None
+                    upcoming = self._prepare(batch.upto, limit)
+                    following = self._send_marked(pool, upcoming, summary)
+                batch, answer = upcoming, following
+            self._store(answered, [], summary, total)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
-    def _pack(
-        self, items: list[OutboxItem], upto: int, checkpoint: int
-    ) -> tuple[list[OutboxItem], int]:
-        """Keep whole change-log positions under the byte bound; cut the checkpoint to match."""
-        size = 0
-        batch: list[OutboxItem] = []
-        for item in items:
-            item_bytes = len(json.dumps(item.wire(), ensure_ascii=False).encode()) + 2
-            if (
-                batch
-                and size + item_bytes > self.config.max_batch_bytes
-                and item.seq > batch[0].seq
-            ):
-                # Items of one position stay together: end before the first of this position.
-                cut = item.seq - 1
-                batch = [i for i in batch if i.seq <= cut]
-                return batch, cut
-            batch.append(item)
-            size += item_bytes
-        return batch, upto
+    def _store(
+        self,
+        answered: _Answered | None,
+        marked: list[OutboxItem],
+        summary: SyncSummary,
+        total: int,
+    ) -> None:
+        """Store a batch's answers and move the checkpoint, marking `marked` sent with them."""
+        if answered is None:
+            if marked:
+                self.store.mark_sent(marked)
+            return
+        batch, results = answered
+        self.store.apply_push_results(
+            batch.items, results, batch.upto, then_sent=marked, settle=False
+        )
+        summary.batches += 1
+        self.progress("push", summary.sent, total)
 
-    def _send(self, batch: list[OutboxItem], summary: SyncSummary) -> list[dict[str, Any]]:
-        body = {
-            "protocol": PROTOCOL_VERSION,
-            "batch_id": str(uuid.uuid4()),
-            "items": [item.wire() for item in batch],
-        }
-        raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        payload = gzip.compress(raw, compresslevel=self.config.gzip_level)
-        summary.bytes_raw += len(raw)
-        summary.bytes_sent += len(payload)
-        response = self._request(
+    def _send_marked(
+        self, pool: ThreadPoolExecutor, batch: Batch | None, summary: SyncSummary
+    ) -> Future[list[dict[str, Any]]] | None:
+        """Mark a batch sent (durably), then send it."""
+        if batch is not None and batch.items:
+            self.store.mark_sent(batch.items)
+        return self._send(pool, batch, summary)
+
+    def _send(
+        self, pool: ThreadPoolExecutor, batch: Batch | None, summary: SyncSummary
+    ) -> Future[list[dict[str, Any]]] | None:
+        """Send a batch already marked sent, in the worker; None when it has no items."""
+        if batch is None or not batch.items:
+            return None
+        summary.bytes_raw += batch.raw_bytes
+        summary.bytes_sent += len(batch.payload)
+        return pool.submit(self._post, batch)
+
+    def _prepare(self, checkpoint: int, limit: int) -> Batch | None:
+        """The next batch after `checkpoint`, packed and encoded (None when the outbox is done)."""
+        items, upto = self.store.outbox(checkpoint, limit)
+        if upto <= checkpoint:
+            return None
+        return Batch.pack(
+            items, upto, self.config.max_batch_bytes, PROTOCOL_VERSION, self.config.gzip_level
+        )
+
+    def _post(self, batch: Batch) -> list[dict[str, Any]]:
+        """POST one encoded batch and read its answers (runs in the push worker thread)."""
+        content = self._request(
             "POST",
             "/push",
-            data=payload,
+            raw=True,
+            data=batch.payload,
             headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
         )
-        parsed = PushResponse.model_validate(response)
-        if len(parsed.results) != len(batch):
+        try:  # pydantic's own JSON parser: a third of json.loads + model_validate
+            parsed = PushResponse.model_validate_json(content)
+        except ValidationError as exc:
+            if any(e["type"] == "json_invalid" for e in exc.errors()):
+                raise SyncError("sync.protocol", "response is not JSON") from exc
+            raise
+        if len(parsed.results) != len(batch.items):
             raise SyncError("sync.protocol", "result count differs from item count")
-        return [r.model_dump() for r in parsed.results]
-
-    @staticmethod
-    def _count(
-        batch: list[OutboxItem], results: list[dict[str, Any]], summary: SyncSummary
-    ) -> None:
-        for item, result in zip(batch, results, strict=True):
-            summary.sent += 1
-            status = result["status"]
-            if status == "accepted":
-                summary.accepted += 1
-            elif status == "duplicate" and result.get("duplicate_of"):
-                summary.flagged += 1
-            elif status == "duplicate":
-                summary.duplicates += 1
-            elif status == "conflict":
-                summary.conflicts += 1
-            else:
-                summary.rejected += 1
-            if status in ("conflict", "rejected") or result.get("duplicate_of"):
-                summary.set_aside.append(
-                    {"kind": item.kind, "id": item.id, "version": item.version, **result}
-                )
+        return _RESULTS.dump_python(parsed.results)  # one call, not one model_dump per item
 
     def pull(self, summary: SyncSummary) -> None:
-        """Fetch server-side changes of this branch after the stored cursor and apply them."""
-        while True:
-            cursor = self.store.pull_cursor()
-            body = self._request("GET", "/pull", params={"cursor": cursor})
-            page = PullResponse.model_validate(body)
-            if page.changes:
-                summary.pulled += self.store.apply_server_changes(
-                    [c.model_dump() for c in page.changes], page.cursor
-                )
-                self.progress("pull", summary.pulled, summary.pulled)
-            if not page.more or page.cursor <= cursor:
-                break
+        """Fetch server-side changes of this branch after the stored cursor and apply them.
 
-    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """One HTTP call (with the session's retries); errors become SyncError with a code."""
+        The next page is fetched (in a worker thread) while this one is applied; the cursor
+        is stored with each page's changes, never ahead of them.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+            cursor = self.store.pull_cursor()
+            page = self._pull_page(cursor)
+            while True:
+                more = page.more and page.cursor > cursor
+                ahead = pool.submit(self._pull_page, page.cursor) if more else None
+                if page.changes:
+                    summary.pulled += self.store.apply_server_changes(
+                        [c.model_dump() for c in page.changes], page.cursor
+                    )
+                    self.progress("pull", summary.pulled, summary.pulled)
+                if ahead is None:
+                    break
+                cursor, page = page.cursor, ahead.result()
+
+    def _pull_page(self, cursor: int) -> PullResponse:
+        """One page of server changes after `cursor`."""
+        body = self._request("GET", "/pull", params={"cursor": cursor})
+        return PullResponse.model_validate(body)
+
+    def _request(self, method: str, path: str, *, raw: bool = False, **kwargs: Any) -> Any:
+        """One HTTP call (with the session's retries); errors become SyncError with a code.
+
+        The answer's JSON, parsed; with ``raw`` its bytes, for the caller to parse.
+        """
         timeout = (self.config.connect_timeout, self.config.read_timeout)
         started = time.monotonic()
         try:
@@ -357,6 +381,8 @@ class SyncClient:
             raise SyncError("sync.server_busy", str(response.status_code), response.status_code)
         if response.status_code >= 400:
             raise SyncError("sync.request_refused", _problem_code(response), response.status_code)
+        if raw:
+            return response.content
         try:
             return response.json()
         except ValueError as exc:

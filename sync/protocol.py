@@ -107,6 +107,14 @@ class PullResponse(_Model):
     more: bool
 
 
+class ForgetResponse(_Model):
+    """What POST /v1/records/{id}/forget answers: the record's personal fields are blanked."""
+
+    record_id: str
+    status: Literal["forgotten"] = "forgotten"
+    at: str
+
+
 class Health(_Model):
     """What GET /v1/health answers (no authentication needed)."""
 

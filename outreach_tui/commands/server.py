@@ -197,6 +197,92 @@ def _write_export(storage: Any, stream: IO[str], fmt: str, branch: str | None, p
     return write_csv(rows, stream, plain=plain) if fmt == "csv" else write_json(rows, stream)
 
 
+@server.command("device-report")
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+)
+@click.option("--device", "device_id", required=True, help="The device id printed by add-device.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+    show_default=True, help="Output format.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option(
+    "--names", is_flag=True,
+    help="Add each person's name (for the branch's notification letters; personal data).",
+)  # fmt: skip
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="File to write (default: standard output).",
+)  # fmt: skip
+@click.option("--plain", is_flag=True, help="CSV without spreadsheet guards (for scripts).")
+@pass_context
+def device_report(
+    ctx: Context,
+    db: Path,
+    device_id: str,
+    fmt: str,
+    as_json: bool,
+    names: bool,
+    out: Path | None,
+    plain: bool,
+) -> None:
+    """List the records a device held (the lost-laptop drill): fields, last sent/received, branch.
+
+    Exit 0: report written; 1: the device is unknown; 2: the database file is missing.
+    """
+    from sync.server.device_report import device_report as make_report
+
+    fmt = "json" if as_json else fmt
+    with _central(_existing(db)) as storage:
+        report = make_report(storage, device_id.strip(), names=names)
+    if report is None:
+        fail("server.device.unknown", code=1, device_id=device_id)
+    if out is None:
+        _write_report(ctx, report, sys.stdout, fmt, plain)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        count = _write_report(ctx, report, stream, fmt, plain)
+    click.echo(ctx.t("server.device_report.done", count=count, path=str(out)), err=True)
+
+
+def _write_report(ctx: Context, report: Any, stream: IO[str], fmt: str, plain: bool) -> int:
+    """Write a device report in `fmt`; returns how many records it lists."""
+    from sync.server.device_report import write_csv, write_json
+
+    if fmt == "json":
+        return write_json(report, stream)
+    if fmt == "csv":
+        return write_csv(report, stream, plain=plain)
+    device, none = report.device, ctx.t("server.device_report.none")
+    header = ctx.t(
+        "server.device_report.header",
+        device_id=device.device_id,
+        officer_id=device.officer_id,
+        branch=device.branch,
+        created_at=device.created_at,
+        revoked_at=device.revoked_at or ctx.t("server.device_report.not_revoked"),
+        count=len(report.held),
+    )
+    stream.write(header + "\n")
+    for row in report.rows():
+        line = ctx.t(
+            "server.device_report.row",
+            record_id=row["record_id"],
+            branch=row["branch"],
+            last_sent_at=row["last_sent_at"],
+            last_received_at=row["last_received_at"] or none,
+            fields=", ".join(row["personal_fields"]) or none,
+        )
+        name = row.get("full_name")
+        stream.write(line + (f"  {name}" if name else "") + "\n")
+    stream.write(ctx.t("server.device_report.limits") + "\n")
+    if device.revoked_at is None:
+        stream.write(ctx.t("server.device_report.still_active", device_id=device.device_id) + "\n")
+    return len(report.held)
+
+
 @server.command("mark-paid")
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP

@@ -97,7 +97,7 @@ def setup(
     ctx.__dict__.pop("settings", None)
     ctx.__dict__.pop("lang", None)
     # The slip signing key belongs to this device from its first setup on.
-    ensure_device_key(ctx.paths, device_id=new_device_id())
+    ensure_device_key(ctx.paths, data_key=ctx.data_key, device_id=new_device_id())
     if created:
         click.echo(ctx.t("vault.created", path=str(common.make_vault(ctx.paths).key_file)))
     click.echo(ctx.t("setup.saved", path=str(path)))

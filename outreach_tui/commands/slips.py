@@ -50,7 +50,7 @@ def _ready(ctx: Context) -> DeviceKey:
     if not ctx.settings.is_set_up:
         fail("slip.not_set_up", code=2)
     try:
-        return ensure_device_key(ctx.paths, device_id=new_device_id())
+        return ensure_device_key(ctx.paths, data_key=ctx.data_key, device_id=new_device_id())
     except KeyFileError as exc:
         fail("slip.key_unreadable", code=2, path=str(exc.path), reason=exc.reason)
     except OSError as exc:

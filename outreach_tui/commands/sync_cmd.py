@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from outreach_tui.commands.common import Context, device_token, fail, pass_context
-from sync.client import SyncClient, SyncConfig, SyncError, SyncSummary
+from outreach_tui.sync_run import make_client, summary_text
+from sync.client import SyncConfig, SyncError, SyncSummary
 
 # Exit codes: 0 everything acknowledged; 1 items set aside (rejected, conflict, duplicate
 # NIK) or changes left; 2 not configured; 3 server unreachable or busy; 4 token refused.
@@ -126,13 +127,10 @@ def sync_command(
     config = SyncConfig(url, tok, batch_size=batch_size, read_timeout=timeout, retries=retries)
     reporter = _Reporter(ctx)
     with ctx.store() as store:
-        client = SyncClient(
-            store,
-            config,
-            progress=reporter,
-            device_key=_device_key_info(ctx),
-            on_branch_keys=lambda keys: _learn_keys(ctx, keys),
+        client = make_client(
+            store, config, paths=ctx.paths, data_key=ctx.data_key, progress=reporter
         )
+        forgets = len(store.pending_forgets())
         try:
             summary = client.run()
         except SyncError as exc:
@@ -142,44 +140,15 @@ def sync_command(
             fail(exc.code, code=_EXIT_FOR.get(exc.code, EXIT_SET_ASIDE), detail=exc.detail)
         reporter.close()
         waiting = store.set_aside() if summary.set_aside_total else []
+        left = len(store.pending_forgets())
     _print_summary(ctx, summary, waiting)
+    if forgets:
+        click.echo(ctx.t("sync.summary.forgotten", sent=forgets - left, pending=left))
     raise SystemExit(0 if summary.complete else EXIT_SET_ASIDE)
 
 
-def _device_key_info(ctx: Context) -> dict[str, Any] | None:
-    """This laptop's slip signing key (public half), to register at the centre."""
-    from outreach_tui.slips.keys import load_device_key
-
-    key = load_device_key(ctx.paths)
-    return key.public_info() if key is not None else None
-
-
-def _learn_keys(ctx: Context, keys: list[dict[str, Any]]) -> None:
-    """Trust the branch's slip keys learned from the centre; skip any malformed one."""
-    from outreach_tui.slips.keyring import add_known_key
-    from outreach_tui.slips.signing import KeyFormatError
-
-    for info in keys:
-        try:
-            add_known_key(ctx.paths, info)
-        except KeyFormatError:
-            continue
-
-
 def _print_summary(ctx: Context, summary: SyncSummary, waiting: list[dict[str, Any]]) -> None:
-    click.echo(
-        ctx.t(
-            "sync.summary",
-            sent=summary.sent,
-            accepted=summary.accepted,
-            duplicates=summary.duplicates,
-            flagged=summary.flagged,
-            conflicts=summary.conflicts,
-            rejected=summary.rejected,
-            pulled=summary.pulled,
-            remaining=summary.remaining,
-        )
-    )
+    click.echo(summary_text(summary, ctx.lang))
     for item in summary.set_aside:
         _set_aside_line(ctx, item["kind"], item, item["status"])
     this_run = {item["id"] for item in summary.set_aside}

@@ -24,6 +24,13 @@ TABLE_FILES: tuple[str, ...] = (
     "server.toml",
     "security.toml",
     "slips.toml",
+    "tui.toml",
+    "tui_home.toml",
+    "tui_records.toml",
+    "tui_form.toml",
+    "tui_detail.toml",
+    "tui_sync.toml",
+    "tui_reports.toml",
 )
 
 

@@ -50,6 +50,10 @@ EXPORT_ONLY_FIELDS: tuple[str, ...] = (
     "officer_id",
     "created_at",
     "updated_at",
+    "consent_at",
+    "consent_by",
+    "consent_version",
+    "purged_at",
 )
 MAX_STREET_LENGTH = 500
 MAX_NOTES_LENGTH = 500

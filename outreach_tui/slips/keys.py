@@ -1,9 +1,14 @@
 """The device's Ed25519 signing key: made once per laptop, kept under `paths.keys_dir`.
 
-Two files: `device_ed25519.pem` (the private key, PKCS#8, mode 0600) and `device_ed25519.json`
-(the public half: key id, public key, device id, creation time). Only `load_private_key` and
-`save_private_key` touch the private file, so encrypting it later changes one function pair; the
-public file lets the keyring and `outreach slip-key` work without reading the private key.
+Two files: `device_ed25519.key` (the private key, sealed with the laptop's data key by
+`vault.encrypt_blob`, purpose `slip-key`, mode 0600) and `device_ed25519.json` (the public half:
+key id, public key, device id, creation time, in the clear). Only `load_private_key` and
+`save_private_key` touch the private file, so opening it needs the data key (the officer's
+passphrase); the public file lets the keyring and slip checks work while the laptop is locked.
+
+An older release kept the private key as a plaintext PEM (`device_ed25519.pem`); the first load
+with the data key seals it into the new file, then overwrites the old file with zeros and
+removes it.
 """
 
 from __future__ import annotations
@@ -27,9 +32,13 @@ from outreach_tui.slips.signing import (
     encode_public_key,
     key_id_for,
 )
+from outreach_tui.vault.blob import BlobError, decrypt_blob, encrypt_blob
 
-PRIVATE_KEY_FILE = "device_ed25519.pem"
+PRIVATE_KEY_FILE = "device_ed25519.key"
+LEGACY_PRIVATE_KEY_FILE = "device_ed25519.pem"  # plaintext PKCS#8 PEM of older releases
 PUBLIC_KEY_FILE = "device_ed25519.json"
+BLOB_PURPOSE = b"slip-key"
+_SEED_BYTES = 32
 
 
 class KeyFileError(Exception):
@@ -42,8 +51,13 @@ class KeyFileError(Exception):
 
 
 def private_key_path(paths: Paths) -> Path:
-    """Where the device's private key lives."""
+    """Where the device's private key lives (sealed with the data key)."""
     return paths.keys_dir / PRIVATE_KEY_FILE
+
+
+def legacy_private_key_path(paths: Paths) -> Path:
+    """Where an older release left the private key in the clear (migrated on first load)."""
+    return paths.keys_dir / LEGACY_PRIVATE_KEY_FILE
 
 
 def public_key_path(paths: Paths) -> Path:
@@ -62,9 +76,40 @@ def _raw_public(key: Ed25519PrivateKey) -> bytes:
     )
 
 
-def load_private_key(paths: Paths) -> Ed25519PrivateKey:
-    """Read the private key (FileNotFoundError when there is none, KeyFileError when broken)."""
+def _seed(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        encoding=serialization.Encoding.Raw,
+        format=serialization.PrivateFormat.Raw,
+        encryption_algorithm=serialization.NoEncryption(),
+    )
+
+
+def load_private_key(paths: Paths, *, data_key: bytes) -> Ed25519PrivateKey:
+    """Read the private key (FileNotFoundError when there is none, KeyFileError when broken).
+
+    A plaintext key of an older release is sealed with `data_key` first and then erased.
+    """
     path = private_key_path(paths)
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return _migrate_legacy(paths, data_key)
+    try:
+        seed = decrypt_blob(data_key, blob, purpose=BLOB_PURPOSE)
+    except BlobError as exc:
+        raise KeyFileError(path, "does not open with this laptop's data key") from exc
+    if len(seed) != _SEED_BYTES:
+        raise KeyFileError(path, "not an Ed25519 key")
+    key = Ed25519PrivateKey.from_private_bytes(seed)
+    legacy = legacy_private_key_path(paths)
+    if legacy.exists():  # a migration stopped after sealing: finish erasing the old file
+        with contextlib.suppress(KeyFileError, FileNotFoundError):
+            if _raw_public(_read_legacy(legacy)) == _raw_public(key):
+                _erase(legacy)
+    return key
+
+
+def _read_legacy(path: Path) -> Ed25519PrivateKey:
     data = path.read_bytes()
     try:
         key = serialization.load_pem_private_key(data, password=None)
@@ -75,15 +120,41 @@ def load_private_key(paths: Paths) -> Ed25519PrivateKey:
     return key
 
 
-def save_private_key(paths: Paths, key: Ed25519PrivateKey) -> Path:
-    """Write the private key once, mode 0600, durably; FileExistsError if one is already there."""
+def _migrate_legacy(paths: Paths, data_key: bytes) -> Ed25519PrivateKey:
+    """Seal an old plaintext PEM into the encrypted file, then overwrite and remove the PEM."""
+    legacy = legacy_private_key_path(paths)
+    try:
+        key = _read_legacy(legacy)  # FileNotFoundError: this laptop has no key at all
+    except KeyFileError:
+        if private_key_path(paths).exists():  # another process migrated it meanwhile
+            return load_private_key(paths, data_key=data_key)
+        raise
+    with contextlib.suppress(FileExistsError):  # another process sealed it first: same key
+        save_private_key(paths, key, data_key=data_key)
+    sealed = load_private_key(paths, data_key=data_key)
+    if _raw_public(sealed) != _raw_public(key):
+        raise KeyFileError(private_key_path(paths), "differs from the old plaintext key")
+    _erase(legacy)
+    return sealed
+
+
+def _erase(path: Path) -> None:
+    """Overwrite a file with zeros, flush it to disk, then remove it."""
+    with contextlib.suppress(FileNotFoundError):
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.write(b"\0" * size)
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+    _sync_dir(path.parent)
+
+
+def save_private_key(paths: Paths, key: Ed25519PrivateKey, *, data_key: bytes) -> Path:
+    """Seal and write the private key once, mode 0600, durably; FileExistsError if one exists."""
     paths.ensure()
     path = private_key_path(paths)
-    data = key.private_bytes(
-        encoding=serialization.Encoding.PEM,
-        format=serialization.PrivateFormat.PKCS8,
-        encryption_algorithm=serialization.NoEncryption(),
-    )
+    data = encrypt_blob(data_key, _seed(key), purpose=BLOB_PURPOSE)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -182,16 +253,16 @@ def _public_file(key: Ed25519PrivateKey, device_id: str, created_at: str) -> dic
     }
 
 
-def ensure_device_key(paths: Paths, *, device_id: str) -> DeviceKey:
+def ensure_device_key(paths: Paths, *, data_key: bytes, device_id: str) -> DeviceKey:
     """The device key, created on first call (idempotent; `device_id` is kept from creation)."""
     paths.ensure()
     try:
-        key = load_private_key(paths)
+        key = load_private_key(paths, data_key=data_key)
     except FileNotFoundError:
         # FileExistsError: another process made it first; theirs is used.
         with contextlib.suppress(FileExistsError):
-            save_private_key(paths, Ed25519PrivateKey.generate())
-        key = load_private_key(paths)
+            save_private_key(paths, Ed25519PrivateKey.generate(), data_key=data_key)
+        key = load_private_key(paths, data_key=data_key)
     try:
         info = load_public_info(paths)
     except KeyFileError:
@@ -205,10 +276,10 @@ def ensure_device_key(paths: Paths, *, device_id: str) -> DeviceKey:
     return _device_key(key, info)
 
 
-def load_device_key(paths: Paths) -> DeviceKey | None:
+def load_device_key(paths: Paths, *, data_key: bytes) -> DeviceKey | None:
     """The device key if this laptop has one (never creates it)."""
     try:
-        key = load_private_key(paths)
+        key = load_private_key(paths, data_key=data_key)
     except FileNotFoundError:
         return None
     info = load_public_info(paths) or {}

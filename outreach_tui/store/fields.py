@@ -54,6 +54,27 @@ STORE_FIELDS: tuple[str, ...] = (
     "officer_id",
     "created_at",
     "updated_at",
+    # Consent proof (set when consent becomes true) and when personal fields were removed.
+    "consent_at",
+    "consent_by",
+    "consent_version",
+    "purged_at",
+)
+
+# The version of the consent text an officer reads aloud (the store never imports the domain;
+# a test holds this equal to outreach_tui.domain.consent.CONSENT_TEXT_VERSION).
+CONSENT_TEXT_VERSION = "2026-11"
+# Content fields that identify a person: what a purge or a forget request removes (equal to
+# outreach_tui.domain.privacy.PERSONAL_FIELDS, held so by a test).
+PERSONAL_FIELDS: tuple[str, ...] = (
+    "full_name",
+    "nik",
+    "birth_date",
+    "sex",
+    "phone",
+    "street",
+    "notes",
+    "monthly_income",
 )
 
 # What get_record()/list_records() return, in this order.

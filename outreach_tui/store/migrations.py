@@ -254,3 +254,62 @@ def _split_statements(script: str) -> list[str]:
 def apply(db: Database) -> None:
     """Bring the database to the newest schema; already-applied migrations are skipped."""
     migrations.apply(db)
+
+
+_V4_PRIVACY = """
+ALTER TABLE records ADD COLUMN consent_at TEXT;
+ALTER TABLE records ADD COLUMN consent_by TEXT;
+ALTER TABLE records ADD COLUMN consent_version TEXT;
+ALTER TABLE records ADD COLUMN purged_at TEXT;
+
+CREATE TABLE forget_requests (
+    record_id TEXT PRIMARY KEY NOT NULL,
+    requested_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    sent_at TEXT,
+    result TEXT CHECK (
+        result IS NULL OR result = 'forgotten' OR result = 'not_held' OR result = 'forbidden'
+    )
+) STRICT;
+"""
+
+
+@migrations()
+def m004_privacy(db: Database) -> None:
+    """Keep less (see ``retention.py``): consent proof, ``purged_at``, forget requests to send.
+
+    ``records.consent_at`` / ``consent_by`` / ``consent_version``: who recorded the person's
+    consent, when, and to which version of the consent text (set when consent becomes true).
+    ``records.purged_at``: when the personal fields were removed (retention purge or a forget
+    request); the row keeps status, area, KPJ number and dates for counts and reports.
+    ``forget_requests``: a person's request to be forgotten, to tell the central API at the next
+    sync (``sent_at``, ``result``). Frozen ``record_versions`` rows are never updated: a purge
+    deletes the versions of the records it empties (their history is personal data too).
+    """
+    for statement in _split_statements(_V4_PRIVACY):
+        db.execute(statement)
+
+
+_V3_SYNC_SETTLE = """
+CREATE TABLE sync_settle (
+    n INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sync_state TEXT NOT NULL,
+    duplicate_of TEXT,
+    kpj_number TEXT
+) STRICT;
+"""
+
+
+@migrations()
+def m003_sync_settle(db: Database) -> None:
+    """A narrow queue of server answers waiting to be copied into ``records``.
+
+    A push stores each batch's answers here (rows appended in order, a few pages per batch)
+    and copies them into the wide ``records`` rows (``sync_state``, ``duplicate_of``,
+    ``kpj_number``) in one statement at the end of the push: updating 1000 scattered
+    ``records`` rows per batch rewrote thousands of pages per commit. See ``syncstate.py``.
+    """
+    for statement in _split_statements(_V3_SYNC_SETTLE):
+        db.execute(statement)

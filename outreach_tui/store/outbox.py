@@ -7,7 +7,7 @@ Rules kept here (docs/sync-protocol.md):
 - Of the unsent versions of one record only the newest is pushed (intermediate versions
   stay local history).
 - The push checkpoint (meta `sync.push_checkpoint`) moves only in `apply_push_results`,
-  in the same transaction that stores the server's answers.
+  in the same transaction that stores the server's answers (`syncstate.py`).
 - Server changes (KPJ number, `active`, duplicate flags) are applied without making a
   new version and never overwrite a local edit that is not yet sent.
 """
@@ -19,26 +19,33 @@ from collections.abc import Sequence
 from typing import Any
 
 from sync.outbox import OutboxItem  # the shape sync declares; the store fills it
-from sync.protocol import content_hash
 
 from .audit import AuditEntry, append_audit
-from .base import StoreBase, owned, utc_now
+from .base import owned, utc_now
+from .connection import Connection
 from .fields import CONTENT_FIELDS
+from .syncstate import PUSH_CHECKPOINT, SyncStateMixin
 
-PUSH_CHECKPOINT = "sync.push_checkpoint"
 PULL_CURSOR = "sync.pull_cursor"
 # The server owns these: never pushed as the officer's content.
 _SERVER_OWNED = frozenset({"kpj_number"})
-_WIRE_FIELDS = tuple(f for f in CONTENT_FIELDS if f not in _SERVER_OWNED)
+_WIRE_SORTED = tuple(sorted(f for f in CONTENT_FIELDS if f not in _SERVER_OWNED))
 _VISIT_FIELDS = ("record_id", "at", "region_code", "rw", "rt", "outcome", "note", "officer_id")
-# What a record's sync_state becomes when the server answers its newest version.
-_STATE = {
-    "accepted": "synced",
-    "duplicate": "synced",
-    "conflict": "conflict",
-    "rejected": "rejected",
-}
 _HELD = ("accepted", "duplicate")  # answers that mean the server holds that version
+
+
+def _set_kpj(conn: Connection, record_id: str, kpj: str) -> bool:
+    """Set a record's KPJ number; True if the record is here (even if it had that number).
+
+    The push's answer usually brought the number already: rewriting a scattered wide row
+    with the same value was most of a pull's cost, so an equal number writes nothing.
+    """
+    if conn.execute(
+        "UPDATE records SET kpj_number = ?1 WHERE id = ?2 AND kpj_number IS NOT ?1",
+        (kpj, record_id),
+    ).rowcount:
+        return True
+    return conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is not None
 
 
 def _versions_to_push(
@@ -65,7 +72,7 @@ def _versions_to_push(
     return wanted
 
 
-class OutboxMixin(StoreBase):
+class OutboxMixin(SyncStateMixin):
     """Implements sync.client.SyncStore over the change log and the sync tables."""
 
     def _meta_int(self, key: str) -> int:
@@ -92,8 +99,13 @@ class OutboxMixin(StoreBase):
     @owned
     def outbox(self, after_seq: int, limit: int) -> tuple[list[OutboxItem], int]:
         """Items for up to `limit` change-log entries after `after_seq`, and the last seq read."""
+        # One read: each position with its record's current version and that version's
+        # frozen data (what is usually sent); other versions are read by _version_items.
         rows = self._conn.execute(
-            "SELECT seq, entity, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+            "SELECT c.seq, c.entity, c.entity_id, r.version, v.data FROM changes c "
+            "LEFT JOIN records r ON c.entity = 'record' AND r.id = c.entity_id "
+            "LEFT JOIN record_versions v ON v.record_id = r.id AND v.version = r.version "
+            "WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
             (after_seq, limit),
         ).fetchall()
         if not rows:
@@ -101,19 +113,26 @@ class OutboxMixin(StoreBase):
         upto = rows[-1][0]
         items: list[OutboxItem] = []
         seen: set[tuple[str, str]] = set()
-        records = [(seq, eid) for seq, entity, eid in rows if entity == "record"]
-        visits = [(seq, eid) for seq, entity, eid in rows if entity == "visit"]
+        records = [(seq, eid) for seq, entity, eid, _, _ in rows if entity == "record"]
+        visits = [(seq, eid) for seq, entity, eid, _, _ in rows if entity == "visit"]
         acks = self._acks([eid for _, eid in records], "record")
-        current = self._current_versions([eid for _, eid in records])
+        current: dict[str, int] = {}
+        known: dict[tuple[str, int], str] = {}
+        for _, entity, eid, version, data in rows:
+            if entity == "record" and version is not None:
+                current[eid] = version
+                if data is not None:
+                    known[(eid, version)] = data
         wanted: list[tuple[int, str, int, int | None]] = []
         for seq, record_id in records:
             if ("record", record_id) in seen or record_id not in current:
                 continue
             seen.add(("record", record_id))
-            wanted.extend(
-                _versions_to_push(seq, record_id, current[record_id], acks.get(record_id, {}))
-            )
-        items.extend(self._version_items(wanted))
+            if record_id not in acks:  # never sent: its current version, on no base
+                wanted.append((seq, record_id, current[record_id], None))
+                continue
+            wanted.extend(_versions_to_push(seq, record_id, current[record_id], acks[record_id]))
+        items.extend(self._version_items(wanted, known))
         visit_acks = self._acks([eid for _, eid in visits], "visit")
         for seq, visit_id in visits:
             if ("visit", visit_id) in seen or visit_acks.get(visit_id, {}).get(1, (None,))[0]:
@@ -138,36 +157,36 @@ class OutboxMixin(StoreBase):
             found.setdefault(eid, {})[version] = (ack, sent_at, sent_base)
         return found
 
-    def _current_versions(self, ids: list[str]) -> dict[str, int]:
-        """The current version of each stored record among ``ids`` (one query)."""
-        if not ids:
-            return {}
-        rows = self._conn.execute(
-            "SELECT id, version FROM records WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(ids))),),
-        )
-        return dict(rows.fetchall())
+    def _version_items(
+        self, wanted: list[tuple[int, str, int, int | None]], known: dict[tuple[str, int], str]
+    ) -> list[OutboxItem]:
+        """The frozen content of each (seq, id, version, base) as an item.
 
-    def _version_items(self, wanted: list[tuple[int, str, int, int | None]]) -> list[OutboxItem]:
-        """The frozen content of each (seq, id, version, base) as an item (one query)."""
+        ``known`` holds the data of versions already read; the others take one query.
+        """
         if not wanted:
             return []
-        keys = json.dumps([[record_id, version] for _, record_id, version, _ in wanted])
-        data: dict[tuple[str, int], str] = {
-            (rid, ver): raw
-            for rid, ver, raw in self._conn.execute(
-                "SELECT v.record_id, v.version, v.data FROM json_each(?) AS k "
-                "JOIN record_versions v ON v.record_id = json_extract(k.value, '$[0]') "
-                "AND v.version = json_extract(k.value, '$[1]')",
-                (keys,),
+        data = known
+        missing = [[rid, ver] for _, rid, ver, _ in wanted if (rid, ver) not in data]
+        if missing:
+            data.update(
+                ((rid, ver), raw)
+                for rid, ver, raw in self._conn.execute(
+                    "SELECT v.record_id, v.version, v.data FROM json_each(?) AS k "
+                    "JOIN record_versions v ON v.record_id = json_extract(k.value, '$[0]') "
+                    "AND v.version = json_extract(k.value, '$[1]')",
+                    (json.dumps(missing),),
+                )
             )
-        }
         items = []
         for seq, record_id, version, base in wanted:
             stored = json.loads(data[(record_id, version)])
-            fields = {name: stored.get(name) for name in _WIRE_FIELDS}
+            fields = dict.fromkeys(_WIRE_SORTED)  # every wire field, in sorted order
+            fields.update(stored)
+            if len(fields) != len(_WIRE_SORTED):  # a key that is not sent (kpj_number)
+                fields = {name: stored.get(name) for name in _WIRE_SORTED}
             items.append(
-                OutboxItem(seq, "record", record_id, version, base, content_hash(fields), fields)
+                OutboxItem.of(seq, "record", record_id, version, base, fields, presorted=True)
             )
         return items
 
@@ -180,51 +199,7 @@ class OutboxMixin(StoreBase):
         if not rows:
             return None
         data = rows[0]
-        return OutboxItem(seq, "visit", visit_id, 1, None, content_hash(data), data)
-
-    @owned
-    def mark_sent(self, items: Sequence[OutboxItem]) -> None:
-        """Freeze what is about to go out: its first send time and the base it was sent with."""
-        now = utc_now()
-        with self._write() as conn:
-            conn.executemany(
-                "INSERT INTO sync_acks (entity, entity_id, version, sent_at, sent_base) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (entity, entity_id, version) DO NOTHING",
-                [(i.kind, i.id, i.version, now, i.base_version) for i in items],
-            )
-
-    @owned
-    def apply_push_results(
-        self, items: Sequence[OutboxItem], results: Sequence[dict[str, Any]], upto_seq: int
-    ) -> None:
-        """Store the server's answers and move the checkpoint, in one transaction."""
-        now = utc_now()
-        with self._write() as conn:
-            acks, states = [], []
-            for item, result in zip(items, results, strict=True):
-                status = result["status"]
-                reasons = json.dumps(result.get("reasons") or [], ensure_ascii=False)
-                flagged = result.get("duplicate_of")
-                acks.append((status, now, reasons, flagged, item.kind, item.id, item.version))
-                if item.kind == "record":
-                    state = "duplicate" if flagged else _STATE[status]
-                    states.append((state, flagged, result.get("kpj_number"), item.id, item.version))
-            conn.executemany(
-                "UPDATE sync_acks SET ack = ?, ack_at = ?, reasons = ?, duplicate_of = ? "
-                "WHERE entity = ? AND entity_id = ? AND version = ?",
-                acks,
-            )
-            # Only the answer for a record's newest version sets its state.
-            conn.executemany(
-                "UPDATE records SET sync_state = ?, duplicate_of = ?, "
-                "kpj_number = coalesce(?, kpj_number) WHERE id = ? AND version = ?",
-                states,
-            )
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (PUSH_CHECKPOINT, str(upto_seq)),
-            )
+        return OutboxItem.of(seq, "visit", visit_id, 1, None, data)
 
     @owned
     def apply_server_changes(self, changes: Sequence[dict[str, Any]], cursor: int) -> int:
@@ -237,26 +212,26 @@ class OutboxMixin(StoreBase):
                 record_id, fields = change["record_id"], change.get("fields") or {}
                 kind = change["kind"]
                 if kind == "kpj_number" and fields.get("kpj_number"):
-                    cur = conn.execute(
-                        "UPDATE records SET kpj_number = ? WHERE id = ?",
-                        (str(fields["kpj_number"]), record_id),
-                    )
+                    touched = _set_kpj(conn, record_id, str(fields["kpj_number"]))
                 elif kind == "status" and fields.get("status") == "active":
                     # Only an unchanged `enrolled` becomes active: a local edit of the status
                     # that is not yet sent wins until the server has seen it.
-                    cur = conn.execute(
+                    touched = conn.execute(
                         "UPDATE records SET status = 'active' WHERE id = ? AND status = 'enrolled'",
                         (record_id,),
-                    )
+                    ).rowcount
                 elif kind == "duplicate_nik":
-                    cur = conn.execute(
-                        "UPDATE records SET sync_state = 'duplicate', duplicate_of = ? "
-                        "WHERE id = ?",
-                        (fields.get("duplicate_of"), record_id),
-                    )
+                    # duplicate_of null: the central API lifted the flag (docs/sync-protocol.md).
+                    other = fields.get("duplicate_of")
+                    touched = conn.execute(
+                        "UPDATE records SET sync_state = CASE WHEN ? IS NOT NULL THEN 'duplicate' "
+                        "WHEN sync_state = 'duplicate' THEN 'synced' ELSE sync_state END, "
+                        "duplicate_of = ? WHERE id = ?",
+                        (other, other, record_id),
+                    ).rowcount
                 else:
                     continue
-                if cur.rowcount:
+                if touched:
                     applied += 1
                     audit.append(
                         AuditEntry("server_" + kind, "record", record_id, None, list(fields))

@@ -19,6 +19,7 @@ from .bulk import bulk_write, gc_paused
 from .changes import Entity, log_changes
 from .fields import (
     BOOL_FIELDS,
+    CONSENT_TEXT_VERSION,
     CONTENT_FIELDS,
     PUBLIC_FIELDS,
     canonical_id,
@@ -92,11 +93,22 @@ _SET_COLUMNS = (
     "name_key",
     "content_hash",
 )
+# The consent proof (who recorded consent, when, to which text version) is set when consent
+# becomes true: with the INSERT of a new record, or by _PROOF for a stored one.
+_PROOF_COLUMNS = ("consent_at", "consent_by", "consent_version")
 _INSERT = (
-    f"INSERT INTO records (id, created_at, {', '.join(_SET_COLUMNS)}) "
-    f"VALUES (?, ?, {', '.join(_NULL for _ in _SET_COLUMNS)})"
+    f"INSERT INTO records (id, created_at, {', '.join(_SET_COLUMNS)}, "
+    f"{', '.join(_PROOF_COLUMNS)}) "
+    f"VALUES (?, ?, {', '.join(_NULL for _ in (*_SET_COLUMNS, *_PROOF_COLUMNS))})"
 )
-_UPDATE = f"UPDATE records SET {', '.join(f'{col} = {_NULL}' for col in _SET_COLUMNS)} WHERE id = ?"
+# A save after a purge holds personal data again: purged_at is cleared.
+_UPDATE = (
+    f"UPDATE records SET {', '.join(f'{col} = {_NULL}' for col in _SET_COLUMNS)}, "
+    "purged_at = NULL WHERE id = ?"
+)
+_PROOF = (
+    f"UPDATE records SET {', '.join(f'{col} = {_NULL}' for col in _PROOF_COLUMNS)} WHERE id = ?"
+)
 _INSERT_VERSION = (
     "INSERT INTO record_versions (record_id, version, base_version, data, hash, created_at, "
     f"actor, officer_id) VALUES (?, ?, {_NULL}, ?, ?, ?, ?, {_NULL})"
@@ -190,8 +202,11 @@ class RecordsMixin(StoreBase):
         changes: list[tuple[Entity, str, int]] = []
         audit: list[AuditEntry] = []
         renamed: set[int] = set()  # stored rows whose name changed: re-indexed for search
+        proofs: list[tuple[Any, ...]] = []  # stored rows whose consent changed
         with self._write() as conn:
             now = utc_now()
+            proof = (now, officer_id or actor, CONSENT_TEXT_VERSION)
+            no_proof = ("", "", "")  # see _NULL
             last_rid = self._scalar("SELECT coalesce(max(rid), 0) FROM records")
             ids = [item.id for item in incoming]
             # Into an empty table (a first big import) there is nothing to look up.
@@ -233,10 +248,14 @@ class RecordsMixin(StoreBase):
                     item.name_key,
                     item.hash,
                 )
+                consent = item.content["consent"]
                 if old is None:
-                    inserts.append((item.id, created_at, *values))
+                    given = proof if consent else no_proof
+                    inserts.append((item.id, created_at, *values, *given))
                 else:
                     updates.append((*values, item.id))
+                    if consent != old.content["consent"]:
+                        proofs.append((*(proof if consent else no_proof), item.id))
                 versions.append(
                     (item.id, version, base_param, item.data, item.hash, now, actor, owner or "")
                 )
@@ -256,6 +275,7 @@ class RecordsMixin(StoreBase):
                 with bulk_write(conn, new_rows=len(inserts)):
                     conn.executemany(_INSERT, inserts)
                     conn.executemany(_UPDATE, updates)
+                    conn.executemany(_PROOF, proofs)
                     conn.executemany(_INSERT_VERSION, versions)
                     index_records(conn, after_rid=last_rid, renamed=sorted(renamed))
                     log_changes(conn, now, changes)

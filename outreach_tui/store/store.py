@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from .audit import AuditMixin
 from .changes import ChangesMixin
+from .dashboard import DashboardMixin
 from .importing import ImportingMixin
 from .listing import ListingMixin
 from .outbox import OutboxMixin
 from .records import RecordsMixin
+from .reports import ReportsMixin
+from .retention import RetentionMixin
 from .search import SearchMixin
 from .visits import VisitsMixin
 
@@ -21,6 +24,9 @@ class Store(
     AuditMixin,
     ImportingMixin,
     OutboxMixin,
+    RetentionMixin,
+    DashboardMixin,
+    ReportsMixin,
 ):
     """Records, visits, search, change log and audit log over one SQLite connection.
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request, Response, Security
+from fastapi import Depends, FastAPI, Path, Query, Request, Response, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
@@ -21,6 +21,7 @@ from sync.protocol import (
     API_PREFIX,
     MAX_PULL_ITEMS,
     PROTOCOL_VERSION,
+    ForgetResponse,
     Health,
     PullResponse,
     PushRequest,
@@ -35,6 +36,7 @@ from sync.server.errors import (
     install_handlers,
     language_of,
 )
+from sync.server.forget import forget_record
 from sync.server.gcpause import gc_paused
 from sync.server.middleware import CatchAll, RequestBodyLimit
 from sync.server.openapi import install_openapi, json_request_body, problem_responses
@@ -238,6 +240,19 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
             more,
         )
         return PullResponse(changes=changes, cursor=next_cursor, more=more)
+
+    @app.post(
+        f"{API_PREFIX}/records/{{record_id}}/forget",
+        response_model=ForgetResponse,
+        responses=problem_responses(401, 403, 404, 422, 429, 500),
+        dependencies=[Depends(only_query())],
+    )
+    def forget(
+        device: Annotated[Device, Depends(authenticated)],
+        record_id: Annotated[str, Path(min_length=1, max_length=64)],
+    ) -> ForgetResponse:
+        """Blank a record's personal data on the person's request (UU 27/2022); see forget.py."""
+        return forget_record(storage, device, record_id, now())
 
     def register_key(device: Device, key_id: str, public_key: str) -> None:
         if not storage.register_device_key(device, key_id, public_key, utc_stamp()):

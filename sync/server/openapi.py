@@ -16,6 +16,8 @@ from sync.server.errors import PROBLEM_MEDIA_TYPE
 _DESCRIPTIONS = {
     400: "Unreadable body (bad gzip, broken JSON)",
     401: "No token, an unknown token or a revoked one (`code` says which)",
+    403: "The record belongs to another branch",
+    404: "No such record on the central server",
     413: "Body too large, as sent or once decompressed",
     415: "Body not JSON, or an encoding other than gzip",
     422: "The request breaks the schema (`errors` lists where)",

@@ -165,6 +165,32 @@ class SqliteCentralStorage:
         )
         return [_key_info(row) for row in rows]
 
+    def device(self, device_id: str) -> Device | None:
+        """One device by its id, revoked or not (read only; for the lost-laptop report)."""
+        return _device(
+            self._conn()
+            .execute(
+                "SELECT device_id, officer_id, branch, created_at, revoked_at FROM devices "
+                "WHERE device_id = ?",
+                (device_id,),
+            )
+            .fetchone()
+        )
+
+    def device_items(self, device_id: str) -> Iterator[tuple[str, str, str | None, str, str, str]]:
+        """Everything a device sent and the server kept: (kind, id, record id, data, branch, at).
+
+        Records: every accepted version; visits: each visit. Read only, by a full scan (there
+        is no index on the device: this serves the rare lost-laptop report, not requests).
+        """
+        yield from self._conn().execute(
+            "SELECT 'record', r.record_id, r.record_id, v.data, v.branch, v.received_at "
+            "FROM record_versions v JOIN records r ON r.rid = v.rid WHERE v.device_id = ? "
+            "UNION ALL SELECT 'visit', visit_id, record_id, data, branch, received_at "
+            "FROM visits WHERE device_id = ?",
+            (device_id, device_id),
+        )
+
     @contextmanager
     def write(self) -> Iterator[SqliteWriter]:
         """One `BEGIN IMMEDIATE` transaction; commit at the end, roll back on an exception."""

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sync.protocol import ServerChangeKind
+from sync.server.forget import forget_rows
 from sync.server.kpj import make_kpj
 from sync.server.storage import (
     CurrentRecord,
@@ -358,3 +359,7 @@ class SqliteWriter:
             "SELECT visit_id, 1, content_hash, branch FROM visits WHERE visit_id = ?", (visit_id,)
         ).fetchone()
         return None if row is None else StoredItem(*row)
+
+    def forget_record(self, record_id: str, at: str) -> bool:
+        """Blank a record's personal fields in every row that keeps them (`forget.forget_rows`)."""
+        return forget_rows(self._conn, record_id, at)

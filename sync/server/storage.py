@@ -238,6 +238,10 @@ class CentralWriter(Protocol):
         """The stored visit with this id, for replay and conflict answers."""
         ...
 
+    def forget_record(self, record_id: str, at: str) -> bool:
+        """Blank a record's personal fields everywhere it is kept (see `forget.py`)."""
+        ...
+
 
 class CentralStorage(Protocol):
     """The central database: devices, the write transaction, pull and export reads."""

@@ -40,7 +40,7 @@ def test_field_lists_match_design() -> None:
     )  # fmt: skip
     assert EXPORT_ONLY_FIELDS == (
         "monthly_contribution", "kpj_number", "sync_state", "officer_id", "created_at",
-        "updated_at",
+        "updated_at", "consent_at", "consent_by", "consent_version", "purged_at",
     )  # fmt: skip
 
 

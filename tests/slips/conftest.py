@@ -73,8 +73,9 @@ def officer(paths: Paths) -> Settings:
 @pytest.fixture
 def device_key(paths: Paths) -> DeviceKey:
     """The laptop's signing key, made from a fixed seed."""
-    save_private_key(paths, Ed25519PrivateKey.from_private_bytes(SEED))
-    return ensure_device_key(paths, device_id="test-device")
+    data_key = make_context().data_key  # the CLI's own vault (OUTREACH_PASSPHRASE)
+    save_private_key(paths, Ed25519PrivateKey.from_private_bytes(SEED), data_key=data_key)
+    return ensure_device_key(paths, data_key=data_key, device_id="test-device")
 
 
 @pytest.fixture

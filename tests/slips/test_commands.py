@@ -139,7 +139,7 @@ def test_slip_key_prints_the_public_key_and_trusts_others(
     shown = json.loads(result.output)
     assert set(shown) == {"key_id", "officer_id", "branch", "public_key"}
     assert shown["officer_id"] == "P-0012345" and shown["branch"] == "KC-BDG"
-    private = paths.keys_dir / "device_ed25519.pem"
+    private = paths.keys_dir / "device_ed25519.key"
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     assert run("slip-key").output == result.output  # made once
     other = Ed25519PrivateKey.generate().public_key().public_bytes_raw()

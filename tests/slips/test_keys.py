@@ -1,4 +1,4 @@
-"""The device key (made once, private file 0600) and the keyring of trusted public keys."""
+"""The device key (made once, sealed with the data key, 0600) and the keyring of public keys."""
 
 from __future__ import annotations
 
@@ -18,24 +18,34 @@ from outreach_tui.slips.signing import KeyFormatError, encode_public_key, key_id
 
 from .conftest import OFFICER
 
+KEY = bytes(range(100, 132))  # a data key, as the vault would hand it out
+
+
+@pytest.fixture
+def data_key() -> bytes:
+    """The laptop's unlocked data key."""
+    return KEY
+
 
 def _raw(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes_raw()
 
 
-def test_the_device_key_is_made_once(paths: Paths) -> None:
-    first = keys.ensure_device_key(paths, device_id="laptop-1")
-    again = keys.ensure_device_key(paths, device_id="laptop-2")
+def test_the_device_key_is_made_once(paths: Paths, data_key: bytes) -> None:
+    first = keys.ensure_device_key(paths, data_key=data_key, device_id="laptop-1")
+    again = keys.ensure_device_key(paths, data_key=data_key, device_id="laptop-2")
     assert first.key_id == again.key_id and first.public_key == again.public_key
     assert again.device_id == "laptop-1"  # kept from creation
     private = keys.private_key_path(paths)
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
-    assert b"PRIVATE KEY" in private.read_bytes()
-    assert keys.load_device_key(paths) is not None
+    assert b"PRIVATE KEY" not in private.read_bytes()
+    assert keys.load_device_key(paths, data_key=data_key) is not None
 
 
-def test_key_id_is_the_first_eight_bytes_of_the_public_key_hash(paths: Paths) -> None:
-    key = keys.ensure_device_key(paths, device_id="d")
+def test_key_id_is_the_first_eight_bytes_of_the_public_key_hash(
+    paths: Paths, data_key: bytes
+) -> None:
+    key = keys.ensure_device_key(paths, data_key=data_key, device_id="d")
     assert key.key_id == hashlib.sha256(key.public_key).digest()[:8].hex()
     assert len(key.key_id) == 16
     assert base64.b64decode(key.public_key_b64()) == key.public_key
@@ -53,46 +63,48 @@ def test_key_id_is_the_first_eight_bytes_of_the_public_key_hash(paths: Paths) ->
     }
 
 
-def test_signatures_verify_with_the_public_key(paths: Paths) -> None:
-    key = keys.ensure_device_key(paths, device_id="d")
+def test_signatures_verify_with_the_public_key(paths: Paths, data_key: bytes) -> None:
+    key = keys.ensure_device_key(paths, data_key=data_key, device_id="d")
     signature = key.sign(b"hello")
     key.private_key.public_key().verify(signature, b"hello")
     assert key.known_key().verify(signature, b"hello")
     assert not key.known_key().verify(signature, b"hellO")
 
 
-def test_private_key_is_read_and_written_by_one_function_pair(paths: Paths) -> None:
+def test_private_key_is_read_and_written_by_one_function_pair(
+    paths: Paths, data_key: bytes
+) -> None:
     made = Ed25519PrivateKey.generate()
-    keys.save_private_key(paths, made)
-    assert _raw(keys.load_private_key(paths)) == _raw(made)
+    keys.save_private_key(paths, made, data_key=data_key)
+    assert _raw(keys.load_private_key(paths, data_key=data_key)) == _raw(made)
     with pytest.raises(FileExistsError):
-        keys.save_private_key(paths, Ed25519PrivateKey.generate())
-    assert _raw(keys.load_private_key(paths)) == _raw(made)
+        keys.save_private_key(paths, Ed25519PrivateKey.generate(), data_key=data_key)
+    assert _raw(keys.load_private_key(paths, data_key=data_key)) == _raw(made)
     assert not [p for p in paths.keys_dir.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_public_file_is_rebuilt_when_missing(paths: Paths) -> None:
-    key = keys.ensure_device_key(paths, device_id="d")
+def test_public_file_is_rebuilt_when_missing(paths: Paths, data_key: bytes) -> None:
+    key = keys.ensure_device_key(paths, data_key=data_key, device_id="d")
     keys.public_key_path(paths).unlink()
-    again = keys.ensure_device_key(paths, device_id="d2")
+    again = keys.ensure_device_key(paths, data_key=data_key, device_id="d2")
     assert again.key_id == key.key_id
     assert json.loads(keys.public_key_path(paths).read_text())["key_id"] == key.key_id
 
 
-def test_a_damaged_private_key_is_reported(paths: Paths) -> None:
+def test_a_damaged_private_key_is_reported(paths: Paths, data_key: bytes) -> None:
     paths.keys_dir.mkdir(parents=True, exist_ok=True)
     keys.private_key_path(paths).write_text("not a key")
     with pytest.raises(keys.KeyFileError):
-        keys.ensure_device_key(paths, device_id="d")
+        keys.ensure_device_key(paths, data_key=data_key, device_id="d")
 
 
-def test_no_key_no_device_key(paths: Paths) -> None:
-    assert keys.load_device_key(paths) is None
+def test_no_key_no_device_key(paths: Paths, data_key: bytes) -> None:
+    assert keys.load_device_key(paths, data_key=data_key) is None
     assert len(load_keyring(paths)) == 0
 
 
-def test_keyring_holds_own_key_and_learned_keys(paths: Paths) -> None:
-    own = keys.ensure_device_key(paths, device_id="d")
+def test_keyring_holds_own_key_and_learned_keys(paths: Paths, data_key: bytes) -> None:
+    own = keys.ensure_device_key(paths, data_key=data_key, device_id="d")
     other = _raw(Ed25519PrivateKey.generate())
     added = add_known_key(
         paths,

@@ -1,4 +1,4 @@
-"""Building blocks of the data generator: weighted choices and name lists from text."""
+"""Building blocks of the sample-data generator: weighted choices and name lists from text."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""Indonesian names for the data generator, by region and tradition, matched to sex and age."""
+"""Indonesian names for sample data, by region and tradition, matched to sex and age."""
 
 from __future__ import annotations
 
 import random
 
-from bench.datagen_base import Weighted as _Weighted
-from bench.datagen_base import names as _names
+from outreach_tui.sampledata.weighted import Weighted as _Weighted
+from outreach_tui.sampledata.weighted import names as _names
 
 # --------------------------------------------------------------------------------------------
 # Names

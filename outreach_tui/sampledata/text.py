@@ -1,10 +1,10 @@
-"""Streets and officers' notes for the data generator."""
+"""Streets and officers' notes for sample data."""
 
 from __future__ import annotations
 
 import random
 
-from bench.datagen_base import names as _names
+from outreach_tui.sampledata.weighted import names as _names
 
 # --------------------------------------------------------------------------------------------
 # Streets

@@ -1,0 +1,245 @@
+"""The Textual app: wiring, global keys, idle lock and the online state. Screens do the work."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from outreach_tui import messages
+from outreach_tui.screens.base import localize_bindings
+from outreach_tui.session import Session
+from outreach_tui.themes import THEMES, theme_name
+
+IDLE_CHECK_SECONDS = 15.0
+
+
+def _lazy(module: str, name: str) -> Callable[[], Screen[Any]]:
+    """A mode's screen, imported on first use (keeps the cold start short)."""
+
+    def make() -> Screen[Any]:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)()
+
+    return make
+
+
+class OutreachApp(App[None]):
+    """The officer's terminal UI, built by `make_app` from a session."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "outreach"
+    ENABLE_COMMAND_PALETTE = True
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "home": _lazy("outreach_tui.screens.home", "HomeScreen"),
+        "records": _lazy("outreach_tui.screens.records", "RecordsScreen"),
+        "sync": _lazy("outreach_tui.screens.sync", "SyncScreen"),
+        "reports": _lazy("outreach_tui.screens.reports", "ReportsScreen"),
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "key.help"),
+        Binding("f2", "go('home')", "key.home"),
+        Binding("f3", "go('records')", "key.records"),
+        Binding("f4", "new_record", "key.new_record"),
+        Binding("f5", "go('sync')", "key.sync"),
+        Binding("f6", "go('reports')", "key.reports"),
+        Binding("f7", "area", "key.area"),
+        Binding("f8", "settings", "key.settings"),
+        Binding("ctrl+l", "lock", "key.lock"),
+        Binding("ctrl+q", "quit", "key.quit", priority=True),
+    ]
+
+    online: reactive[bool | None] = reactive(None)
+    unsent: reactive[int] = reactive(0)
+
+    def __init__(self, session: Session, *, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.session = session
+        self._clock = clock
+        self.last_input = clock()
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = theme_name(session.settings.theme)
+        localize_bindings(self, session.lang)
+
+    # -- start, unlock, lock ----------------------------------------------------------------
+    def on_mount(self) -> None:
+        """First run asks for the setup, later runs for the passphrase."""
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
+        self._refresh_subtitle()
+        if self.session.needs_setup:
+            from outreach_tui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen(), self._unlocked)
+        else:
+            from outreach_tui.screens.unlock import UnlockScreen
+
+            self.push_screen(UnlockScreen(), self._unlocked)
+
+    def _unlocked(self, _result: Any = None) -> None:
+        """The store is open: go to the home screen and start the background work."""
+        if self.current_mode == "_default":
+            self.switch_mode("home")
+        self.last_input = self._clock()
+        self.post_message(messages.RecordsChanged())
+        self.start_background_sync()
+
+    def start_background_sync(self) -> None:
+        """Start the periodic sync (a thread worker; see screens/sync.py)."""
+        from outreach_tui.sync_worker import start_background_sync
+
+        start_background_sync(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key press or click counts as activity for the idle lock."""
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_input = self._clock()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        """Lock when nobody touched the laptop for the configured time."""
+        idle = self._clock() - self.last_input
+        if self.session.is_unlocked and idle >= self.session.settings.lock_after_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Close the store, forget the key and cover the screen until the passphrase is typed."""
+        if not self.session.is_unlocked:
+            return
+        self.workers.cancel_group(self, "sync")
+        self.session.lock()
+        from outreach_tui.screens.unlock import UnlockScreen
+
+        self.push_screen(UnlockScreen(locked=True), self._unlocked)
+
+    # -- navigation -------------------------------------------------------------------------
+    def action_go(self, mode: str) -> None:
+        """Switch to one of the main screens (each keeps its own state)."""
+        if self.session.is_unlocked and self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_new_record(self) -> None:
+        """Open the form for a new person in the current working area."""
+        if self.session.is_unlocked:
+            self.post_message(messages.NewRecord())
+
+    def action_area(self) -> None:
+        """Choose the working area (province down to RT)."""
+        if self.session.is_unlocked:
+            from outreach_tui.screens.area import AreaScreen
+
+            self.push_screen(AreaScreen())
+
+    def action_settings(self) -> None:
+        """Change the officer's settings."""
+        if self.session.is_unlocked:
+            from outreach_tui.screens.settings import SettingsScreen
+
+            self.push_screen(SettingsScreen())
+
+    def action_help(self) -> None:
+        """Every key of the current screen, explained."""
+        from outreach_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_new_record(self, message: messages.NewRecord) -> None:
+        """Open the record form (pre-filled with the working area)."""
+        from outreach_tui.screens.record_form import RecordFormScreen
+
+        self.push_screen(RecordFormScreen(defaults=message.defaults))
+
+    def on_edit_record(self, message: messages.EditRecord) -> None:
+        """Open the record form on a stored record."""
+        from outreach_tui.screens.record_form import RecordFormScreen
+
+        self.push_screen(RecordFormScreen(record_id=message.record_id))
+
+    def on_open_record(self, message: messages.OpenRecord) -> None:
+        """Show a record's detail."""
+        from outreach_tui.screens.record_detail import RecordDetailScreen
+
+        self.push_screen(RecordDetailScreen(message.record_id))
+
+    def on_records_changed(self, message: messages.RecordsChanged) -> None:
+        """Tell every open screen that counts and lists may be stale."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                screen.post_message(messages.DataChanged(message.record_ids))
+        self._count_unsent()
+
+    def on_sync_status(self, message: messages.SyncStatus) -> None:
+        """Show the central API's reachability and the unsent changes in every header."""
+        self.online = message.online
+        self.unsent = message.unsent
+
+    def _count_unsent(self) -> None:
+        if self.session.is_unlocked:
+            self.unsent = self.session.store.outbox_size()
+
+    def watch_online(self) -> None:
+        self._refresh_subtitle()
+
+    def watch_unsent(self) -> None:
+        self._refresh_subtitle()
+
+    def _refresh_subtitle(self) -> None:
+        state = {True: "net.online", False: "net.offline", None: "net.unknown"}
+        self.sub_title = self.session.t(
+            "net.line",
+            state=self.session.t(state[self.online]),
+            unsent=self.unsent,
+            officer=self.session.settings.officer_name or "-",
+        )
+
+    def apply_settings(self) -> None:
+        """After the settings changed: theme, language of every key and every open screen."""
+        self.theme = theme_name(self.session.settings.theme)
+        localize_bindings(self, self.session.lang)
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                localize_bindings(screen, self.session.lang)
+                screen.refresh(recompose=True)
+        self._refresh_subtitle()
+        self.refresh_bindings()
+        if self.session.is_unlocked:  # a new server, token or interval takes effect now
+            self.start_background_sync()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While locked only help and quit work (and show in the footer)."""
+        if action in ("go", "new_record", "area", "settings", "lock"):
+            return self.session.is_unlocked
+        return True
+
+    # -- command palette --------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The main actions in the officer's language, then Textual's own."""
+        t = self.session.t
+        if self.session.is_unlocked:
+            actions: list[tuple[str, Callable[[], Any]]] = [
+                ("home", lambda: self.action_go("home")),
+                ("records", lambda: self.action_go("records")),
+                ("new_record", self.action_new_record),
+                ("sync", lambda: self.action_go("sync")),
+                ("reports", lambda: self.action_go("reports")),
+                ("area", self.action_area),
+                ("settings", self.action_settings),
+                ("lock", self.action_lock),
+            ]
+            for name, callback in actions:
+                yield SystemCommand(t(f"palette.{name}"), t(f"palette.{name}.help"), callback)
+        yield SystemCommand(t("palette.help"), t("palette.help.help"), self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(session: Session, **kwargs: Any) -> OutreachApp:
+    """Build the app from its parts (tests use the same factory)."""
+    return OutreachApp(session, **kwargs)

@@ -1,0 +1,57 @@
+"""What every screen shares: the session, translation, localized key bindings."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.binding import BindingsMap
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from outreach_tui.domain.i18n import has_key, translate
+
+if TYPE_CHECKING:
+    from outreach_tui.app import OutreachApp
+    from outreach_tui.session import Session
+
+
+def localize_bindings(node: DOMNode, lang: str) -> None:
+    """Translate binding descriptions written as table keys (`key.save`) for the footer.
+
+    Textual reads descriptions from the class's BINDINGS; the officer's language is only known
+    at run time, so each node gets its own translated copy of the map.
+    """
+    source = getattr(node, "_source_bindings", None)
+    if source is None:
+        source = node._bindings
+        node._source_bindings = source  # type: ignore[attr-defined]
+    localized = BindingsMap()
+    for key, bindings in source.key_to_bindings.items():
+        for binding in bindings:
+            text = binding.description
+            if text and has_key(text):
+                binding = dataclasses.replace(binding, description=translate(text, lang))
+            localized.key_to_bindings.setdefault(key, []).append(binding)
+    node._bindings = localized
+
+
+class OutreachScreen(Screen[Any]):
+    """A full screen of the tool: header with online state, footer with translated keys."""
+
+    @property
+    def session(self) -> Session:
+        """The officer's session (settings, and the store while unlocked)."""
+        return cast("OutreachApp", self.app).session
+
+    def t(self, key: str, **params: Any) -> str:
+        """Translate ``key`` into the officer's language."""
+        return translate(key, self.session.lang, **params)
+
+    def on_mount(self) -> None:
+        """Translate the footer's key descriptions."""
+        localize_bindings(self, self.session.lang)
+
+
+class OutreachModal(OutreachScreen, ModalScreen[Any]):
+    """A dialog over the current screen (confirmation, reason, passphrase)."""

@@ -1,0 +1,101 @@
+"""The unlock screen: the passphrase opens the store; nothing personal shows before it."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.widgets import Footer, Header, Input, Label, Static
+from textual.worker import get_current_worker
+
+from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.store import WrongKeyError
+from outreach_tui.vault import MigrationError, VaultDamaged, VaultMissing, WrongPassphrase
+
+
+class UnlockScreen(OutreachScreen):
+    """Asks for the passphrase; dismisses with True once the store is open."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "clear", "key.clear", show=False)]
+
+    def __init__(self, *, locked: bool = False) -> None:
+        super().__init__()
+        self.locked = locked
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(), Vertical(id="unlock-box", classes="dialog"):
+            title = "unlock.locked_title" if self.locked else "unlock.title"
+            yield Label(self.t(title), classes="dialog-title")
+            yield Static(
+                self.t("unlock.officer", officer=self.session.settings.officer_name or "-"),
+                id="unlock-officer",
+            )
+            yield Input(
+                password=True, placeholder=self.t("vault.prompt"), id="passphrase", max_length=1024
+            )
+            yield Static("", id="unlock-message", classes="message")
+            if self.session.unlock_hint:
+                yield Static(self.session.unlock_hint, id="unlock-hint", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start with the cursor in the passphrase box."""
+        self.query_one("#passphrase", Input).focus()
+
+    def action_clear(self) -> None:
+        """Empty the passphrase box."""
+        self.query_one("#passphrase", Input).value = ""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Try the passphrase in a thread (Argon2id and the failure delay take time)."""
+        event.stop()
+        passphrase = event.value
+        if not passphrase:
+            return
+        event.input.disabled = True
+        wait = self.session.vault.pending_delay()
+        key = "unlock.waiting" if wait > 0 else "unlock.opening"
+        self._say(self.t(key, seconds=f"{wait:.0f}"))
+        self._unlock(passphrase)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def _unlock(self, passphrase: str) -> None:
+        try:
+            data_key = self.session.derive_key(passphrase)
+        except WrongPassphrase as exc:
+            self.app.call_from_thread(self._failed, "vault.wrong_passphrase", failures=exc.failures)
+            return
+        except (VaultDamaged, VaultMissing):
+            path = str(self.session.vault.key_file)
+            self.app.call_from_thread(self._failed, "vault.damaged", path=path)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._open, data_key)
+
+    def _open(self, data_key: bytes) -> None:
+        """Open the store in the UI thread (its connection belongs to that thread)."""
+        try:
+            self.session.open(data_key)
+        except WrongKeyError:
+            self._failed("vault.key_mismatch", path=str(self.session.paths.db_path))
+            return
+        except MigrationError:
+            self._failed("vault.migration_failed", path=str(self.session.paths.db_path))
+            return
+        self.dismiss(True)
+
+    def _failed(self, key: str, **params: Any) -> None:
+        box = self.query_one("#passphrase", Input)
+        box.disabled = False
+        box.value = ""
+        box.focus()
+        self._say(self.t(key, **params), error=True)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#unlock-message", Static)
+        message.update(text)
+        message.set_class(error, "error")

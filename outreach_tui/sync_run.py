@@ -1,0 +1,86 @@
+"""A sync run as `outreach sync` and the TUI both do it: client, slip keys, reachability.
+
+The command and the TUI's background sync share this so both register the device's slip
+key, learn the branch's slip keys and talk to the central API the same way. Nothing here
+knows a screen or a terminal: progress goes to a callback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from outreach_tui.config import Paths
+from outreach_tui.domain.i18n import translate
+from sync.client import Progress, SyncClient, SyncConfig, SyncStore
+from sync.protocol import API_PREFIX
+from sync.summary import SyncSummary
+
+PROBE_TIMEOUT = 2.0  # seconds: the probe must stay cheap on a weak field connection
+
+
+def device_key_info(paths: Paths, data_key: bytes) -> dict[str, Any] | None:
+    """This laptop's slip signing key (public half), to register at the centre."""
+    from outreach_tui.slips.keys import load_device_key
+
+    key = load_device_key(paths, data_key=data_key)
+    return key.public_info() if key is not None else None
+
+
+def learn_branch_keys(paths: Paths, keys: list[dict[str, Any]]) -> None:
+    """Trust the branch's slip keys learned from the centre; skip any malformed one."""
+    from outreach_tui.slips.keyring import add_known_key
+    from outreach_tui.slips.signing import KeyFormatError
+
+    for info in keys:
+        try:
+            add_known_key(paths, info)
+        except KeyFormatError:
+            continue
+
+
+def make_client(
+    store: SyncStore,
+    config: SyncConfig,
+    *,
+    paths: Paths,
+    data_key: bytes,
+    progress: Progress | None = None,
+) -> SyncClient:
+    """The sync client for this laptop's store, with its slip key and the branch key learning."""
+    return SyncClient(
+        store,
+        config,
+        progress=progress,
+        device_key=device_key_info(paths, data_key),
+        on_branch_keys=lambda keys: learn_branch_keys(paths, keys),
+    )
+
+
+def probe(server_url: str, timeout: float = PROBE_TIMEOUT) -> bool:
+    """Whether the central API answers its health check now (no token, no retries)."""
+    url = server_url.strip().rstrip("/")
+    if not url:
+        return False
+    try:
+        response = requests.get(f"{url}{API_PREFIX}/health", timeout=timeout)
+    except requests.RequestException:
+        return False
+    return response.status_code == 200
+
+
+def summary_text(summary: SyncSummary, lang: str) -> str:
+    """One line saying what a sync run did (the command prints it, the sync screen shows it)."""
+    return translate(
+        "sync.summary",
+        lang,
+        sent=summary.sent,
+        accepted=summary.accepted,
+        duplicates=summary.duplicates,
+        flagged=summary.flagged,
+        conflicts=summary.conflicts,
+        rejected=summary.rejected,
+        pulled=summary.pulled,
+        remaining=summary.remaining,
+    )
