@@ -19,18 +19,25 @@ class Tmux:
             raise RuntimeError("tmux is not installed (.ci/run installs it with apt)")
         self.name = f"outreach-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
+        # A clean environment (no COLUMNS/LINES from the test runner: the pane decides the size).
         # The pane stays open after the command ends, so the test can read what it printed.
-        script = f"env {exports} {command}; echo '[exit '$?']'; sleep 600"
+        script = f"env -i {exports} {command}; echo '[exit '$?']'; sleep 600"
+        # A server of its own (-L): other tmux sessions on the machine cannot resize this one.
+        self.tmux = ["tmux", "-L", self.name]
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-             "bash", "-c", script],
+            [*self.tmux, "-f", "/dev/null", "new-session", "-d", "-s", self.name,
+             "-x", str(width), "-y", str(height), "bash", "-c", script],
             check=True,
         )  # fmt: skip
+        subprocess.run(
+            [*self.tmux, "resize-window", "-t", self.name, "-x", str(width), "-y", str(height)],
+            check=False,
+        )
 
     def screen(self) -> str:
         """The pane's text right now."""
         out = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
+            [*self.tmux, "capture-pane", "-p", "-t", self.name],
             check=True,
             capture_output=True,
             text=True,
@@ -50,17 +57,17 @@ class Tmux:
 
     def keys(self, *keys: str) -> None:
         """Press keys by tmux name (`Enter`, `F4`, `C-s`, `Escape`)."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
         time.sleep(0.15)
 
     def type(self, text: str) -> None:
         """Type text literally."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", text], check=True)
         time.sleep(0.15)
 
     def close(self) -> None:
         """Kill the session (and the command, if still running)."""
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
+        subprocess.run([*self.tmux, "kill-server"], check=False)
 
     def save(self, path: Path) -> None:
         """Keep the last screen for a failing test's report."""
