@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Static
 
 from outreach_tui import messages
 from outreach_tui.domain import codes, reference
+from outreach_tui.domain.formats import rupiah
 from outreach_tui.domain.nik import mask_nik
 from outreach_tui.domain.phone import format_phone_national
 from outreach_tui.screens.base import OutreachScreen
@@ -38,11 +39,6 @@ _Rows = list[tuple[str, str]]
 # Two columns of sections side by side (a 120-column terminal), the visit history below.
 COLUMNS = (("person", "address"), ("status", "contribution", "sync"))
 SECTIONS = (*COLUMNS[0], *COLUMNS[1], "visits")
-
-
-def rupiah_text(amount: int, t: Any) -> str:
-    """`Rp16.800`: whole rupiah with the thousands dot (the slip's own format key)."""
-    return str(t("slip.amount", amount=f"{amount:,}".replace(",", ".")))
 
 
 def iso_day_text(value: object) -> str:
@@ -186,7 +182,7 @@ class RecordDetailScreen(OutreachScreen):
             ),
             (
                 self._label("monthly_income"),
-                rupiah_text(int(income), self.t) if income is not None else "-",
+                rupiah(int(income), self.session.lang) if income is not None else "-",
             ),
         ]
 
@@ -247,7 +243,7 @@ class RecordDetailScreen(OutreachScreen):
             (self._label("payment_period"), self.t("slip.months", count=period) if period else "-"),
             (
                 self._label("monthly_contribution"),
-                rupiah_text(int(amount), self.t) if amount is not None else "-",
+                rupiah(int(amount), self.session.lang) if amount is not None else "-",
             ),
         ]
 

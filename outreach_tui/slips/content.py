@@ -14,6 +14,7 @@ from typing import Any
 
 from outreach_tui.domain.codes import OCCUPATIONS
 from outreach_tui.domain.contributions import Contribution
+from outreach_tui.domain.formats import rupiah
 from outreach_tui.domain.i18n import translate
 from outreach_tui.domain.nik import mask_nik
 from outreach_tui.domain.rates import rates
@@ -24,8 +25,6 @@ from outreach_tui.slips.payload import (
     check_record,
     reference_code,
 )
-
-_THOUSANDS = {"id": ".", "en": ","}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +62,6 @@ class Slip:
             parts += [field.label, field.value]
         parts += [self.where_title, *self.where, *self.notes]
         return "\n".join(parts)
-
-
-def rupiah(amount: int, lang: str) -> str:
-    """`Rp16.800` (Indonesian) or `Rp16,800` (English), whole rupiah."""
-    text = f"{amount:,}".replace(",", _THOUSANDS.get(lang, "."))
-    return translate("slip.amount", lang, amount=text)
 
 
 def long_date(day: dt.date, lang: str) -> str:

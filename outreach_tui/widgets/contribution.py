@@ -11,13 +11,14 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from outreach_tui.domain.contributions import Contribution
+from outreach_tui.domain.formats import rupiah
 from outreach_tui.domain.i18n import translate
 from outreach_tui.domain.rates import rates
 
 
-def format_rupiah(amount: int) -> str:
-    """An amount as officers and slips write it: `Rp 16.800` (dots between thousands)."""
-    return "Rp " + f"{amount:,}".replace(",", ".")
+def format_rupiah(amount: int, lang: str = "id") -> str:
+    """An amount as the slip writes it (`Rp16.800`), so the panel and the slip agree."""
+    return rupiah(amount, lang)
 
 
 def format_date(day: object) -> str:
@@ -84,19 +85,23 @@ class ContributionPanel(Widget):
         table.add_column(no_wrap=True)
         table.add_column(justify="right", no_wrap=True)
         table.add_column(no_wrap=True)
-        table.add_row(self.t("form.calc.basis"), format_rupiah(c.basis), "")
+        table.add_row(self.t("form.calc.basis"), format_rupiah(c.basis, self.lang), "")
         for code in c.programs:
             off = c.discounts.get(code, 0)
-            extra = self.t("form.calc.discount", amount=format_rupiah(off)) if off else ""
-            table.add_row(f"  {code}", format_rupiah(c.amounts[code]), extra)
+            extra = (
+                self.t("form.calc.discount", amount=format_rupiah(off, self.lang)) if off else ""
+            )
+            table.add_row(f"  {code}", format_rupiah(c.amounts[code], self.lang), extra)
         bold = "bold"
         table.add_row(
             Text(self.t("form.calc.monthly"), style=bold),
-            Text(format_rupiah(c.monthly_total), style=bold),
+            Text(format_rupiah(c.monthly_total, self.lang), style=bold),
             "",
         )
         table.add_row(
-            self.t("form.calc.period", months=c.payment_period), format_rupiah(c.period_total), ""
+            self.t("form.calc.period", months=c.payment_period),
+            format_rupiah(c.period_total, self.lang),
+            "",
         )
         table.add_row(self.t("form.calc.first_due"), format_date(c.first_due_date), "")
         notes = []
