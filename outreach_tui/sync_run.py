@@ -7,6 +7,7 @@ knows a screen or a terminal: progress goes to a callback.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import requests
@@ -84,3 +85,16 @@ def summary_text(summary: SyncSummary, lang: str) -> str:
         pulled=summary.pulled,
         remaining=summary.remaining,
     )
+
+
+def keep_less(store: Any, retention_days: int) -> int:
+    """After a sync: purge what the central API has held for the retention period.
+
+    Runs after every successful sync (command and TUI), so a laptop never keeps personal
+    data longer than `retention_days` past its acknowledgement. Returns the records emptied.
+    """
+    try:
+        return len(store.purge_expired(days=retention_days).records)
+    except Exception as exc:  # the sync itself succeeded: never turn that into a failure
+        logging.getLogger(__name__).warning("retention purge failed: %s", type(exc).__name__)
+        return 0

@@ -19,7 +19,7 @@ from textual.worker import Worker, get_current_worker
 
 from outreach_tui import messages
 from outreach_tui.session import TOKEN_META, Locked
-from outreach_tui.sync_run import PROBE_TIMEOUT, make_client, probe
+from outreach_tui.sync_run import PROBE_TIMEOUT, keep_less, make_client, probe
 from sync.client import SyncConfig, SyncError, SyncSummary
 
 GROUP = "sync"
@@ -202,6 +202,7 @@ class SyncController:
             return SyncOutcome(
                 True, int(store.outbox_size()), error=FAILED, detail=repr(exc), manual=manual
             )
+        keep_less(store, self.app.session.settings.retention_days)
         return SyncOutcome(True, summary.remaining, summary=summary, manual=manual)
 
     def _call(self, callback: Any, *args: Any) -> bool:

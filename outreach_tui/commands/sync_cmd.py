@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from outreach_tui.commands.common import Context, device_token, fail, pass_context
-from outreach_tui.sync_run import make_client, summary_text
+from outreach_tui.sync_run import keep_less, make_client, summary_text
 from sync.client import SyncConfig, SyncError, SyncSummary
 
 # Exit codes: 0 everything acknowledged; 1 items set aside (rejected, conflict, duplicate
@@ -141,7 +141,10 @@ def sync_command(
         reporter.close()
         waiting = store.set_aside() if summary.set_aside_total else []
         left = len(store.pending_forgets())
+        purged = keep_less(store, settings.retention_days)
     _print_summary(ctx, summary, waiting)
+    if purged:
+        click.echo(ctx.t("sync.purged", count=purged, days=settings.retention_days))
     if forgets:
         click.echo(ctx.t("sync.summary.forgotten", sent=forgets - left, pending=left))
     raise SystemExit(0 if summary.complete else EXIT_SET_ASIDE)

@@ -180,3 +180,24 @@ def test_purge_command_uses_the_setting(
     assert again.exit_code == 0, again.output
     central = [r.record for r in central_server.storage.current_records()]
     assert CANARY_NAME in {r["full_name"] for r in central}  # the branch still has it
+
+
+def test_every_sync_purges_what_the_centre_has_held_long_enough(
+    isolated_home: Path, tmp_path: Path, central_server: CentralServer
+) -> None:
+    token = central_server.add_device("p1", "KC-BOGOR")
+    assert cli_setup(central_server.url, token).exit_code == 0
+    assert run("import", str(write_csv(tmp_path))).exit_code == 0
+    first = run("sync")  # 30 days by default: nothing is old enough yet
+    assert first.exit_code == 0, first.output
+    assert "dihapus" not in first.stdout
+
+    paths = resolve_paths()
+    save_settings(paths, load_settings(paths).model_copy(update={"retention_days": 0}))
+    second = run("sync")
+    assert second.exit_code == 0, second.output
+    assert "Data pribadi 2 orang dihapus" in second.stdout
+    with unlocked_store(isolated_home) as store:
+        assert store.search(CANARY_NAME) == []
+        assert store.count_records(status="enrolled") == 1
+        assert store.outbox_size() == 0  # the purge is not a change to send
