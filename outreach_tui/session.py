@@ -16,6 +16,7 @@ from typing import Any
 from outreach_tui.config import Paths, Settings, language, load_settings, save_settings
 from outreach_tui.domain.i18n import translate
 from outreach_tui.store import Store
+from outreach_tui.store.connection import limit_cache
 from outreach_tui.vault import Vault, check_passphrase, open_unlocked_store
 
 TOKEN_META = "secret.device_token"
@@ -115,9 +116,15 @@ class Session:
         if store is not None:
             store.close()
 
-    def open_thread_store(self) -> Store:
-        """A second connection for a thread worker; the caller closes it."""
-        return open_unlocked_store(self.paths, self.data_key)
+    def open_thread_store(self, *, short_lived: bool = False) -> Store:
+        """A second connection for a thread worker; the caller closes it.
+
+        ``short_lived``: one job then closed (a count, an export): a small page cache.
+        """
+        store = open_unlocked_store(self.paths, self.data_key)
+        if short_lived:
+            limit_cache(store.db.conn)
+        return store
 
     # -- secrets kept in the store ----------------------------------------------------------
     def device_token(self) -> str:

@@ -3,9 +3,10 @@
 The list is a :class:`RecordList` (a virtual list); this screen is its data source. Without a
 search it pages through the store (keyset pages while scrolling on, offsets for jumps); with a
 search it shows the store's best matches, narrowed by the same filters, in relevance order.
-Pages and counts take a few milliseconds with 100k records (see bench/bench_tui.py), so they
-run on the event loop; a search (tens of milliseconds for a first letter) and the region name
-(0.4 s to load the list once) run in threads, so typing never waits.
+Pages, counts and searches take a few milliseconds with 100k records (a first letter, the
+slowest search, up to ~30 ms; see bench/bench_tui.py), so they run on the event loop through
+the session's store: no connection (and page cache) per keystroke, no thread hand-over. The
+region name (0.4 s to load the list once) is looked up in a thread.
 """
 
 from __future__ import annotations
@@ -19,21 +20,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.widgets import Footer, Header, Input, Static
-from textual.worker import get_current_worker
 
 from outreach_tui import messages
 from outreach_tui.domain.codes import STATUSES
 from outreach_tui.screens.base import OutreachScreen, localize_bindings
 from outreach_tui.screens.records_source import (
     SEARCH_LIMIT,
-    SEARCH_LIMIT_FILTERED,
     SORTS,
     SYNC_STATES,
     RowMaker,
     SearchResults,
     StorePages,
     View,
-    matches,
     record_row,
     store_filters,
 )
@@ -62,8 +60,6 @@ class RecordsScreen(OutreachScreen):
         super().__init__()
         self.view: View | None = None
         self.capped = False  # the search returned as many hits as asked: there may be more
-        self.searching = False  # a search runs in a thread; its hits are not shown yet
-        self._generation = 0  # bumped by every reload: late search results are dropped
         self._shown_query = ""
         self._place_names: dict[str, str] = {}
 
@@ -132,67 +128,30 @@ class RecordsScreen(OutreachScreen):
         return self.query_one(RecordList)
 
     def reload(self, *, keep_cursor: bool = False) -> None:
-        """Give the list a source for the current view: store pages now, search hits soon."""
+        """Give the list a source for the current view: store pages, or the best search hits."""
         assert self.view is not None
         if not self.session.is_unlocked:
             return
-        self._generation += 1
         filters = store_filters(self.view, self.session.settings, self.session.today())
         query = self.view.query.strip()
         if query:
-            self.searching = True
-            self._search(self._generation, query, filters, keep_cursor)
-            return
-        self.searching = False
-        self.capped = False
-        store = lambda: self.session.store  # noqa: E731 - looked up on every page (locking)
-        source = StorePages(store, filters, self.view.order_by, self._row_maker())
+            # The filters apply inside the search: the hits are the best of those passing.
+            try:
+                found = self.session.store.search(query, limit=SEARCH_LIMIT, **filters)
+            except Locked:
+                return
+            self.capped = len(found) == SEARCH_LIMIT
+            source: StorePages | SearchResults = SearchResults(found, self._row_maker())
+        else:
+            self.capped = False
+            store = lambda: self.session.store  # noqa: E731 - looked up on every page (locking)
+            source = StorePages(store, filters, self.view.order_by, self._row_maker())
         self.record_list.set_source(source, keep_cursor=keep_cursor)
-        self._show_count("")
+        self._show_count(query)
 
     def _row_maker(self) -> RowMaker:
         t, today = self.t, self.session.today().isoformat()
         return lambda record: record_row(record, t, today)
-
-    @work(thread=True, exclusive=True, group="records-search")
-    def _search(
-        self, generation: int, query: str, filters: dict[str, Any], keep_cursor: bool
-    ) -> None:
-        """Ask the store for the best matches off the event loop: typing never waits for it.
-
-        A search narrowed by filters asks for more hits, as the filters drop some.
-        """
-        limit = SEARCH_LIMIT_FILTERED if filters else SEARCH_LIMIT
-        try:
-            store = self.session.open_thread_store()
-        except Locked:
-            return
-        try:
-            hits = store.search(query, limit=limit)
-        finally:
-            store.close()
-        found = [record for record in hits if matches(record, filters)]
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(
-                self._show_hits, generation, query, found, len(hits) == limit, keep_cursor
-            )
-
-    def _show_hits(
-        self,
-        generation: int,
-        query: str,
-        found: list[dict[str, Any]],
-        capped: bool,
-        keep_cursor: bool,
-    ) -> None:
-        if generation != self._generation or not self.is_attached:
-            return  # the officer typed on: a newer search is coming
-        self.searching = False
-        self.capped = capped
-        self.record_list.set_source(
-            SearchResults(found, self._row_maker()), keep_cursor=keep_cursor
-        )
-        self._show_count(query)
 
     def _show_count(self, query: str) -> None:
         self._shown_query = query

@@ -22,9 +22,8 @@ from outreach_tui.store import Store
 from outreach_tui.store.listing import OrderBy
 from outreach_tui.widgets.record_list import ListRow
 
-# Search hits asked of the store: enough to scroll through; more when filters drop some.
+# Search hits asked of the store (filters apply inside the search): enough to scroll through.
 SEARCH_LIMIT = 200
-SEARCH_LIMIT_FILTERED = 1000  # store.search takes no filters: they apply to its hits
 SORTS = ("name", "updated", "follow_up")
 SCOPES = ("desa", "rw", "rt", "all")  # F9 walks them in this order (those the area has)
 SYNC_STATES = ("pending", "synced", "conflict", "rejected", "duplicate")
@@ -63,21 +62,6 @@ def store_filters(view: View, settings: Settings, today: date) -> dict[str, Any]
     if view.due:
         filters["follow_up_due"] = today.isoformat()
     return filters
-
-
-def matches(record: dict[str, Any], filters: dict[str, Any]) -> bool:
-    """Whether a record passes the list filters (applied to search hits in memory)."""
-    for key, value in filters.items():
-        if key == "follow_up_due":
-            follow_up = record.get("follow_up_on")
-            if not follow_up or follow_up > value:
-                return False
-        elif key == "region_code":
-            if not (record.get("region_code") or "").startswith(value):
-                return False
-        elif record.get(key) != value:
-            return False
-    return True
 
 
 def short_date(iso: str) -> str:

@@ -56,6 +56,36 @@ SELECT count(*) FROM records
 WHERE rid >= :first_rid AND rid < :stop_rid AND status IN ('prospect', 'interested')
 """
 
+# The home screen's figures of one period in two passes over its records instead of eight:
+# a big import day is 100k wide (encrypted) rows to read, and each pass costs ~0.1 s.
+# Same rules as _CREATED, _NEW_PROSPECTS, _BORN_AS and _BECAME above.
+_PERIOD_BORN = """
+SELECT count(*),
+  coalesce(sum(status IN ('prospect', 'interested')), 0),
+  coalesce(sum(version = 1 AND status IN ('enrolled', 'active')), 0),
+  coalesce(sum(version = 1 AND status = 'declined'), 0),
+  coalesce(sum(version = 1 AND status IN ('enrolled', 'active') AND officer_id IS :officer), 0)
+FROM records WHERE rid >= :first_rid AND rid < :stop_rid
+"""
+_PERIOD_BECAME = """
+WITH written (record_id, version) AS MATERIALIZED (
+    SELECT entity_id, version FROM changes
+    WHERE seq >= :first AND seq < :stop AND entity = 'record' AND version > 1
+    UNION
+    SELECT id, 1 FROM records WHERE rid >= :first_rid AND rid < :stop_rid AND version > 1
+), moved (record_id, status, officer_id) AS (
+    SELECT v.record_id, json_extract(v.data, '$.status'), v.officer_id FROM written AS w
+    JOIN record_versions AS v ON v.record_id = w.record_id AND v.version = w.version
+    LEFT JOIN record_versions AS p ON p.record_id = v.record_id AND p.version = v.base_version
+    WHERE p.data IS NULL OR json_extract(p.data, '$.status') IS NOT json_extract(v.data, '$.status')
+)
+SELECT
+  count(DISTINCT CASE WHEN status = 'enrolled' THEN record_id END),
+  count(DISTINCT CASE WHEN status = 'declined' THEN record_id END),
+  count(DISTINCT CASE WHEN status = 'enrolled' AND officer_id IS :officer THEN record_id END)
+FROM moved
+"""
+
 
 @dataclass(frozen=True)
 class DaySummary:
@@ -92,6 +122,24 @@ class DashboardMixin(StoreBase):
             enrolled=self.became_count("enrolled", start, end),
             declined=self.became_count("declined", start, end),
         )
+
+    @owned
+    def period_summary(self, start: str, end: str, officer_id: str) -> tuple[DaySummary, int]:
+        """:meth:`day_summary` and the officer's own enrollments, in two passes (home screen)."""
+        span: dict[str, Any] = {
+            "start": start, "end": end, "officer": officer_id, **self._ranges(start, end)
+        }  # fmt: skip
+        born = self._conn.execute(_PERIOD_BORN, span).fetchone()
+        became = self._conn.execute(_PERIOD_BECAME, span).fetchone()
+        created, prospects, born_enrolled, born_declined, born_mine = (int(n) for n in born)
+        enrolled, declined, mine = (int(n) for n in became)
+        summary = DaySummary(
+            met=created + int(self._scalar(_VISITED, span)),
+            new_prospects=prospects,
+            enrolled=born_enrolled + enrolled,
+            declined=born_declined + declined,
+        )
+        return summary, born_mine + mine
 
     @owned
     def became_count(

@@ -39,6 +39,7 @@ class Page:
 
 def _where(
     *,
+    alias: str = "",
     status: str | None = None,
     region_code: str | None = None,
     rw: str | None = None,
@@ -49,13 +50,14 @@ def _where(
 ) -> tuple[list[str], list[Any]]:
     """SQL conditions and parameters for the list filters (None means "any").
 
-    ``region_code`` above desa level (``32.01``) matches every desa below it.
+    ``region_code`` above desa level (``32.01``) matches every desa below it. ``alias``
+    (``"r."``) prefixes every column, for a query where ``records`` has an alias.
     """
     clauses: list[str] = []
     params: list[Any] = []
     if region_code is not None and len(region_code) < 13:
         # A province, kab/kota or kecamatan code: every desa below it, as an index range.
-        clauses.append("region_code >= ? AND region_code < ?")
+        clauses.append(f"{alias}region_code >= ? AND {alias}region_code < ?")
         params.extend([region_code + ".", region_code + "/"])
         region_code = None
     for column, value in (
@@ -66,14 +68,14 @@ def _where(
         ("sync_state", sync_state),
     ):
         if value is not None:
-            clauses.append(f"{column} = ?")
+            clauses.append(f"{alias}{column} = ?")
             params.append(value)
     if since is not None:
-        clauses.append("updated_at >= ?")
+        clauses.append(f"{alias}updated_at >= ?")
         params.append(since)
     if follow_up_due is not None:
         due = follow_up_due.isoformat() if isinstance(follow_up_due, date) else follow_up_due
-        clauses.append("follow_up_on <= ?")
+        clauses.append(f"{alias}follow_up_on <= ?")
         params.append(due)
     return clauses, params
 

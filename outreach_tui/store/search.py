@@ -16,6 +16,11 @@ thousands of people; only the first :data:`CANDIDATES` FTS matches (oldest recor
 are ranked then, which keeps every query within a few milliseconds (one more letter
 narrows it). A name typed with a number ("siti 0812") is never cut: the number filters
 after the FTS match, and cutting first could drop the one person asked for.
+
+Filters (those of ``list_records``: area, status, sync state, follow-up due) apply inside the
+query, never cut either: the records they let through are walked on their own index and
+looked up among the FTS matches (measured on 100k records, desa filter: "s" ~28 ms, "si"
+~2.5 ms, "siti" < 1 ms); for numbers they are conditions of each index range walk.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 from . import fts
 from .base import StoreBase, owned
 from .fields import PUBLIC_FIELDS, fold
+from .listing import _where
 from .records import public_record
 
 # How many FTS matches are ranked at most. Measured on 100k records: "nur" (4k matches)
@@ -39,6 +45,8 @@ MAX_TOKEN_LENGTH = 40
 MIN_NUMBER_LENGTH = 2
 # A complete number: long enough to be a whole phone number or NIK.
 MIN_EXACT_LENGTH = 9
+# Up to this many records passing the filters, a number search walks them, not a NIK/phone range.
+FEW_FILTERED = 5000
 
 _SELECT = ", ".join(f"r.{name}" for name in PUBLIC_FIELDS)
 _PHONE_PUNCTUATION = frozenset("+-(). /")
@@ -99,20 +107,32 @@ class SearchMixin(StoreBase):
     """Finding people by what an officer remembers: part of a name, an NIK, a phone."""
 
     @owned
-    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-        """Records matching ``query``, best first; garbage or empty text gives [] (never raises)."""
+    def search(self, query: str, *, limit: int = 50, **filters: Any) -> list[dict[str, Any]]:
+        """Records matching ``query``, best first; garbage or empty text gives [] (never raises).
+
+        ``filters`` are those of :meth:`list_records` (status, region_code, rw, rt, since,
+        sync_state, follow_up_due), applied in the query: the hits are the best matches
+        among the records that pass them.
+        """
         parsed = parse_query(query if isinstance(query, str) else "")
         if not parsed or limit <= 0:
             return []
+        clauses, params = _where(alias="r.", **filters)
         if parsed.names:
-            rows = self._search_names(parsed, limit)
+            rows = self._search_names(parsed, limit, clauses, params)
         else:
-            rows = self._search_number(parsed.numbers[0], limit)
+            rows = self._search_number(parsed.numbers[0], limit, clauses, params)
         return [public_record(row) for row in rows[:limit]]
 
-    def _search_names(self, query: Query, limit: int) -> list[dict[str, Any]]:
-        """FTS name matches (capped, then ranked), narrowed by any numbers typed beside them."""
-        conditions, params = [], []
+    def _search_names(
+        self, query: Query, limit: int, filters: list[str], filter_params: list[Any]
+    ) -> list[dict[str, Any]]:
+        """FTS name matches (capped, then ranked), narrowed by numbers typed beside them.
+
+        With filters or numbers nothing is capped: the first CANDIDATES matches could all
+        be people of other desas, and the one asked for would be missed.
+        """
+        conditions, params = list(filters), list(filter_params)
         for number in query.numbers:
             # A number beside a name narrows to records whose NIK or phone starts with it.
             options = ["substr(r.nik, 1, ?) = ?"] + ["substr(r.phone, 1, ?) = ?"] * len(
@@ -122,15 +142,23 @@ class SearchMixin(StoreBase):
             for prefix in [number, *phone_prefixes(number)]:
                 params += [len(prefix), prefix]
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        # Filters: walk the records they let through (an index of the filter, covering for
+        # area and status) and look each up in the materialized hits, rather than reading
+        # the whole row of every hit; without filters, the capped hits lead.
+        join = (
+            "records AS r CROSS JOIN hits ON hits.rid = r.rid"
+            if filters
+            else "hits JOIN records AS r ON r.rid = hits.rid"
+        )
         # Rank narrow rows (rid, score, name), then read whole records for the winners only.
         return self._rows(
             f"""
-            WITH hits AS (
+            WITH hits AS MATERIALIZED (
                 SELECT rowid AS rid, bm25(records_fts) AS score
                 FROM records_fts WHERE records_fts MATCH ? LIMIT ?
             ), best AS (
                 SELECT hits.rid, hits.score, r.name_key
-                FROM hits JOIN records AS r ON r.rid = hits.rid
+                FROM {join}
                 {where}
                 ORDER BY hits.score, r.name_key, r.rid
                 LIMIT ?
@@ -139,22 +167,36 @@ class SearchMixin(StoreBase):
             FROM best JOIN records AS r ON r.rid = best.rid
             ORDER BY best.score, best.name_key, best.rid
             """,
-            [match_expression(query.names), -1 if query.numbers else CANDIDATES, *params, limit],
+            [
+                match_expression(query.names),
+                -1 if conditions else CANDIDATES,
+                *params,
+                limit,
+            ],
         )
 
-    def _search_number(self, digits: str, limit: int) -> list[dict[str, Any]]:
-        """NIK-prefix then phone-prefix matches, each an index range walk; exact ones first."""
+    def _search_number(
+        self, digits: str, limit: int, filters: list[str], filter_params: list[Any]
+    ) -> list[dict[str, Any]]:
+        """NIK-prefix then phone-prefix matches, each an index range walk; exact ones first.
+
+        A filter letting few records through (a sync state, an RT) is walked instead: "08"
+        in the conflicts took 0.24 s along the phone index, checking 100k rows for none.
+        """
+        extra = "".join(f" AND {clause}" for clause in filters)
+        # "+column" keeps SQLite off the column's index: the filter's index leads.
+        plus = "+" if filters and self._few(filters, filter_params) else ""
         parts = [
             f"SELECT * FROM (SELECT {_SELECT}, 0 AS _kind, r.nik AS _key FROM records AS r "
-            "WHERE r.nik >= ? AND r.nik < ? ORDER BY r.nik LIMIT ?)"
+            f"WHERE {plus}r.nik >= ? AND {plus}r.nik < ?{extra} ORDER BY r.nik LIMIT ?)"
         ]
-        params: list[Any] = [*_range(digits), limit]
+        params: list[Any] = [*_range(digits), *filter_params, limit]
         for prefix in phone_prefixes(digits):
             parts.append(
                 f"SELECT * FROM (SELECT {_SELECT}, 1 AS _kind, r.phone AS _key FROM records AS r "
-                "WHERE r.phone >= ? AND r.phone < ? ORDER BY r.phone LIMIT ?)"
+                f"WHERE {plus}r.phone >= ? AND {plus}r.phone < ?{extra} ORDER BY r.phone LIMIT ?)"
             )
-            params += [*_range(prefix), limit]
+            params += [*_range(prefix), *filter_params, limit]
         rows = self._rows(" UNION ALL ".join(parts), params)
         exact = {digits, *phone_prefixes(digits)} if len(digits) >= MIN_EXACT_LENGTH else set()
         # Stable sort: exact matches first, then NIK order, then phone order.
@@ -166,6 +208,12 @@ class SearchMixin(StoreBase):
                 seen.add(row["id"])
                 unique.append(row)
         return unique
+
+    def _few(self, filters: list[str], params: list[Any]) -> bool:
+        """Whether at most FEW_FILTERED records pass the filters (a bounded index walk)."""
+        where = " AND ".join(filters)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM records AS r WHERE {where} LIMIT ?)"
+        return int(self._scalar(sql, [*params, FEW_FILTERED + 1])) <= FEW_FILTERED
 
     @owned
     def rebuild_search_index(self) -> None:

@@ -162,3 +162,47 @@ def test_status_changes_count_once_per_person(ready_home: Path) -> None:
     assert figures.month_enrolled_mine == 2  # Farid was enrolled by p-009
     assert figures.today.declined == 1  # Gilang, once
     assert figures.today.met == 8
+
+
+async def test_one_count_at_a_time_and_the_last_change_counted(
+    ready_home: Path, make_tui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts asked for while one runs wait for it (they used to pile up, a thread each)."""
+    import threading
+    import time
+
+    from outreach_tui import messages
+    from outreach_tui.screens import home
+
+    lock, active, peak, calls = threading.Lock(), [0], [0], [0]
+    original = home.count_home
+
+    def slow_count(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            active[0] += 1
+            calls[0] += 1
+            peak[0] = max(peak[0], active[0])
+        try:
+            time.sleep(0.05)
+            return original(*args, **kwargs)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(home, "count_home", slow_count)
+    app, ids = home_app(ready_home, make_tui)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: counted(app) and not app.screen._counting)
+        before = calls[0]
+        store = app.session.store
+        record = store.get_record(ids["Cecep Gunawan"])
+        record.update(status="enrolled", consent=True, programs="JKK,JKM", payment_period=1)
+        store.save_record(record, actor="p-001", officer_id="p-001")
+        for _ in range(6):  # a burst (a sync applying changes, a bulk edit)
+            app.post_message(messages.RecordsChanged((ids["Cecep Gunawan"],)))
+        await wait_for(pilot, lambda: card(app, "enrolled") == "3")
+        await wait_for(pilot, lambda: not app.screen._counting)
+        assert store.count_records(status="enrolled") == 3
+    assert peak[0] == 1
+    assert calls[0] - before <= 2  # six changes: the count they started and one more

@@ -13,7 +13,7 @@ from outreach_tui import messages
 from outreach_tui.widgets.record_list import Column, ListRow, RecordList
 from tests.conftest import unlocked_store
 from tests.tui.conftest import SIZE, unlock, wait_for
-from tests.tui.helpers_records import AREA, TODAY, all_ids, fill_store, shown_ids
+from tests.tui.helpers_records import AREA, OTHER_DESA, TODAY, all_ids, fill_store, shown_ids
 
 pytestmark = pytest.mark.anyio
 
@@ -43,7 +43,7 @@ def ids(rows: list[dict[str, Any]]) -> list[str]:
 
 
 async def settled(pilot: Any) -> None:
-    """Let the screen finish: a search runs in a thread worker."""
+    """Let the screen finish drawing (searches run on the event loop: nothing to wait for)."""
     await pilot.pause()
     await wait_for(pilot, lambda: not getattr(pilot.app.screen, "searching", False))
     await pilot.pause()
@@ -85,12 +85,17 @@ async def test_list_shows_first_rows_of_the_working_area(make_tui, ready_home) -
         assert widget.fetches == 2
 
 
-async def test_search_narrows_as_you_type(make_tui, ready_home) -> None:
+async def test_search_narrows_as_you_type(make_tui, ready_home, monkeypatch) -> None:
     fill_store(ready_home, COUNT)
     app, running = await open_records(make_tui)
     async with running as pilot:
         screen = await to_records(pilot)
         store = app.session.store
+        opened: list[bool] = []  # no connection of its own per keystroke any more
+        real_open = app.session.open_thread_store
+        monkeypatch.setattr(
+            app.session, "open_thread_store", lambda **kw: opened.append(True) or real_open(**kw)
+        )
         person = store.list_records(region_code=AREA, order_by="name", offset=57, limit=1)[0]
         word = person["full_name"].split()[0].lower()
         sizes = []
@@ -104,6 +109,7 @@ async def test_search_narrows_as_you_type(make_tui, ready_home) -> None:
         assert sizes == sorted(sizes, reverse=True) and sizes[-1] < sizes[0]
         assert person["id"] in all_ids(app)
         assert f"“{word}”" in count_text(screen)
+        assert not opened
         # Escape empties the box: the whole area again.
         await pilot.press("escape")
         await settled(pilot)
@@ -185,6 +191,37 @@ async def test_filters_status_area_due_and_sync_state(make_tui, ready_home) -> N
         await settled(pilot)
         assert record_ids[3] in all_ids(app)
         assert set(all_ids(app)) <= {record_ids[3], record_ids[4]}
+        # In the store's search itself: the best hits among those passing the filter.
+        assert all_ids(app) == ids(store.search(name.lower(), limit=200, sync_state="duplicate"))
+
+
+async def test_search_finds_the_area_person_among_many_elsewhere(make_tui, ready_home) -> None:
+    """More namesakes in another desa than the hits once asked for before filtering."""
+    store = unlocked_store(ready_home)
+    try:
+        crowd = [
+            {"full_name": f"Siti {chr(65 + i % 26)}{i}", "region_code": OTHER_DESA,
+             "rw": "001", "rt": "001", "status": "prospect"}
+            for i in range(1200)
+        ]  # fmt: skip
+        store.save_records(crowd, actor="test", officer_id="p-001")
+        here = store.save_record(
+            {"full_name": "Siti Wulandari Rahayu", "region_code": AREA, "rw": "003",
+             "rt": "002", "status": "prospect"},
+            actor="test", officer_id="p-001",
+        ).id  # fmt: skip
+    finally:
+        store.close()
+    app, running = await open_records(make_tui)
+    async with running as pilot:
+        screen = await to_records(pilot)
+        await pilot.press(*"siti")
+        await settled(pilot)
+        assert all_ids(app) == [here]
+        assert "1" in count_text(screen)
+        await set_filter(pilot, "scope", "all")
+        assert screen.query_one(RecordList).total == 200  # the best 200 of 1201
+        assert screen.capped
 
 
 async def test_sorting_cycles_with_ctrl_o(make_tui, ready_home) -> None:
