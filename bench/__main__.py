@@ -1,6 +1,6 @@
 """`python -m bench`: run the benchmarks and print the budget table.
 
-Options: --records N (default 100,000), --only NAME[,NAME] (store, sync, security, slips).
+Options: --records N (default 100,000), --only NAME[,NAME] (store, sync, security, slips, tui).
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ class CentralProcess:
             try:
                 if requests.get(self.url + "/v1/health", timeout=1).ok:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting up
                 time.sleep(0.1)
         raise RuntimeError("the central API did not start")
 

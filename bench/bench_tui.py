@@ -9,8 +9,7 @@ The laptop is a real one: settings, a vault and an encrypted store under
 bench/out/tui-home-N, made once (100k generated records imported through the store) and
 reused. The list, typing and memory figures come from one child process that runs the real
 app headless (``run_test``) and reports JSON, so its memory is the app's alone. The home
-figures after an unlock come from two more (the import day, when every record counts in the
-day and the month, and the day after).
+figures after an unlock are measured by bench/bench_tui_home.py.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ PASSPHRASE = "bench-frasa-sandi-panjang"
 SIZE = (120, 40)
 STARTS = 5  # cold starts of each kind (after one warm-up each)
 SCROLL_STEPS = 100  # page-downs from the top of the 100k list
-HOME_TIMEOUT = 60.0  # seconds to wait for the home figures after an unlock
 
 # -- the laptop ----------------------------------------------------------------------------------
 
@@ -278,83 +276,10 @@ def _queries(store: Any) -> list[str]:
             niks[0][:10], phones[0][:11]]  # fmt: skip
 
 
-async def _measure_home(home: Path, day: str) -> dict[str, Any]:
-    """Unlock as the unlock screen does, with the session's day pinned to ``day``: seconds to
-    the home figures on screen, and until no worker of the app runs any more."""
-    from datetime import date
-
-    from outreach_tui.app import make_app
-    from outreach_tui.screens.home import HomeScreen
-    from outreach_tui.session import Session
-    from outreach_tui.vault import Vault
-
-    paths = _paths(home)
-    key = Vault(paths).unlock(PASSPHRASE)
-    app = make_app(Session.load(paths))
-    pinned = date.fromisoformat(day)
-    app.session.today = lambda: pinned
-    figures: dict[str, Any] = {}
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        started = time.perf_counter()
-        app.session.open(key)  # what UnlockScreen._open does once the key is unwrapped
-        app.screen.dismiss(True)
-        while time.perf_counter() - started < HOME_TIMEOUT:
-            await asyncio.sleep(0.005)
-            screen = app.screen
-            if "shown" not in figures and isinstance(screen, HomeScreen) and screen.figures:
-                figures["shown"] = time.perf_counter() - started
-            if "shown" in figures and not any(w.is_running for w in app.workers):
-                figures["idle"] = time.perf_counter() - started
-                break
-    return figures
-
-
-def home_days(home: Path) -> tuple[str, str]:
-    """The local day the records were imported (all of them that day and month) and the next."""
-    from datetime import UTC, datetime, timedelta
-
-    from outreach_tui.vault import Vault, open_unlocked_store
-
-    paths = _paths(home)
-    store = open_unlocked_store(paths, Vault(paths).unlock(PASSPHRASE))
-    try:
-        stamp = store.list_records(order_by="updated", limit=1)[0]["created_at"]
-    finally:
-        store.close()
-    moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    day = moment.astimezone().date()
-    return day.isoformat(), (day + timedelta(days=1)).isoformat()
-
-
 def child(home: Path) -> None:
     """Entry of the measuring child: print the figures as one JSON line."""
     figures = asyncio.run(_measure(home))
     print(json.dumps(figures))
-
-
-def bench_home(report: Report, home: Path, count: int) -> None:
-    """Home figures after an unlock: on the import day (worst) and on the next day (typical)."""
-    import_day, next_day = home_days(home)
-    for day, label in ((next_day, "the day after the import"), (import_day, "the import day")):
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.bench_tui", "home", str(home), day],
-            env={**os.environ, "OUTREACH_HOME": str(home)},
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
-        shown, idle = figures.get("shown"), figures.get("idle")
-        report.add(
-            f"home figures shown after unlock ({label})" if label.startswith("the day")
-            else f"  home figures shown after unlock ({label})",
-            ms(shown) if shown is not None else f"> {HOME_TIMEOUT} s",
-            "< 2 s" if count >= 100_000 else "",
-            (shown is not None and shown < 2) if count >= 100_000 else None,
-            f"{count:,} records imported {import_day}; every worker done after "
-            + (ms(idle) if idle is not None else f"> {HOME_TIMEOUT} s"),
-        )  # fmt: skip
 
 
 def bench_list(report: Report, home: Path, count: int) -> None:
@@ -423,6 +348,8 @@ def run(report: Report, count: int) -> None:
     built = time.perf_counter() - started
     if built > 1:
         report.add(f"  (made the {count:,}-record laptop)", f"{built:.1f} s", note=str(home))
+    from bench.bench_tui_home import bench_home
+
     bench_cold_start(report, home)
     bench_list(report, home, count)
     bench_home(report, home, count)
@@ -431,7 +358,5 @@ def run(report: Report, count: int) -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "child":
         child(Path(sys.argv[2]))
-    elif len(sys.argv) == 4 and sys.argv[1] == "home":
-        print(json.dumps(asyncio.run(_measure_home(Path(sys.argv[2]), sys.argv[3]))))
     else:
         sys.exit("usage: python -m bench --only tui [--records N]")
