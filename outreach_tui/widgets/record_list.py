@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 PAGE_SIZE = 50
 MAX_PAGES = 8  # 400 rows kept: a screenful and a few page-downs either way
+MIN_FLEX = 22  # the name column never gets narrower than this while other columns can go
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,13 +218,28 @@ class RecordList(ScrollView, can_focus=True):
 
     # -- rendering -------------------------------------------------------------------------------
     def _widths(self, width: int) -> list[int]:
-        fixed = sum(column.width for column in self.columns) + len(self.columns) - 1
-        return [column.width or max(4, width - fixed) for column in self.columns]
+        """Cell widths; on a narrow terminal the rightmost fixed columns go (width 0) first,
+        so the flexible one (the name) keeps at least MIN_FLEX cells."""
+        widths = [column.width for column in self.columns]
+        shown = [True] * len(widths)
+
+        def left() -> int:  # the flexible column's share: the rest, less one space per gap
+            fixed = sum(w for w, on in zip(widths, shown, strict=True) if on)
+            return width - fixed - (sum(shown) - 1)
+
+        for index in range(len(widths) - 1, 0, -1):
+            if left() >= MIN_FLEX:
+                break
+            if widths[index]:
+                shown[index] = False
+        flex = max(4, left())
+        return [(w or flex) if on else 0 for w, on in zip(widths, shown, strict=True)]
 
     def _line(self, texts: Sequence[str], styles: Sequence[Style], width: int) -> Strip:
         segments = []
         for text, cell_width, style in zip(texts, self._widths(width), styles, strict=False):
-            segments.append(Segment(set_cell_size(text, cell_width) + " ", style))
+            if cell_width:
+                segments.append(Segment(set_cell_size(text, cell_width) + " ", style))
         return Strip(segments).crop_extend(0, width, styles[0] if styles else None)
 
     def render_line(self, y: int) -> Strip:

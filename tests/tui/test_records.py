@@ -452,3 +452,18 @@ def test_row_masks_nik_and_phone_and_marks_what_needs_a_look() -> None:
     )
     assert later.cells[0] == "" and later.marks[-1] == "" and later.marks[0] == ""
     assert record_row({**record, "sync_state": "pending"}, t, "2026-11-23").cells[0] == "●"
+
+
+def test_narrow_terminal_drops_right_columns_before_squeezing_the_name() -> None:
+    columns = [Column("", 1), Column("Nama"), Column("NIK", 16), Column("HP", 12),
+               Column("Status", 13), Column("RW/RT", 7), Column("Tindak lanjut", 13)]  # fmt: skip
+    widget = RecordList(columns=columns)
+    wide = widget._widths(120)
+    assert wide == [1, 52, 16, 12, 13, 7, 13]  # everything shows, the name takes the rest
+    assert sum(wide) + len(wide) - 1 == 120
+    narrow = widget._widths(80)
+    assert narrow[1] >= 22  # the name stays readable
+    assert narrow[-1] == 0 and narrow[-2] == 7  # the follow-up went first, RW/RT fits
+    assert narrow[2] == 16  # the NIK stays
+    assert widget._widths(60)[1] >= 22 and widget._widths(60)[4] == 0  # status goes next
+    assert sum(narrow) + sum(1 for w in narrow if w) - 1 <= 80
