@@ -24,6 +24,7 @@ from urllib3.util.retry import Retry
 from sync.outbox import Batch, OutboxItem
 from sync.protocol import (
     API_PREFIX,
+    CURRENT_VERSION_HEADER,
     MAX_BATCH_BYTES,
     MAX_BATCH_ITEMS,
     PROTOCOL_VERSION,
@@ -131,6 +132,8 @@ def make_session(config: SyncConfig) -> requests.Session:
             "Authorization": f"Bearer {config.token}",
             "Accept-Encoding": "gzip",
             "User-Agent": f"outreach-sync/{PROTOCOL_VERSION}",
+            # Conflict answers then name the server's version (resolve_conflict needs it).
+            CURRENT_VERSION_HEADER: "1",
         }
     )
     return session

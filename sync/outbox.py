@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _text = json.JSONEncoder(ensure_ascii=False).encode  # one JSON string literal
+_null = "null"
 # canonical_json's encoder, made once (json.dumps builds a new one per call);
 # tests/sync/test_client_batches.py holds the two to the same bytes.
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
@@ -31,6 +32,9 @@ def _presorted_encoder() -> Callable[[Any], str]:
 
 _presorted = _presorted_encoder()
 
+# A record's consent proof on the wire: optional item fields next to `data` (sync/protocol.py).
+CONSENT_WIRE_FIELDS: tuple[str, str, str] = ("consent_at", "consent_by", "consent_version")
+
 
 @dataclass(frozen=True)
 class OutboxItem:
@@ -38,6 +42,10 @@ class OutboxItem:
 
     ``data_json``, when given, is ``canonical_json(data)`` as text: the bytes the content
     hash was taken of, put into the push body as they are instead of encoding ``data`` again.
+
+    ``consent``: a record's consent proof (consent_at, consent_by, consent_version), sent next
+    to ``data`` (not hashed: the proof is a record fact, not versioned content); None sends
+    no proof fields, as older laptops did (``of`` makes an all-None proof None).
     """
 
     seq: int
@@ -48,6 +56,9 @@ class OutboxItem:
     content_hash: str
     data: dict[str, Any]
     data_json: str | None = field(default=None, compare=False, repr=False)
+    consent: tuple[str | None, str | None, str | None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @classmethod
     def of(
@@ -60,6 +71,7 @@ class OutboxItem:
         data: dict[str, Any],
         *,
         presorted: bool = False,
+        consent: tuple[str | None, str | None, str | None] | None = None,
     ) -> OutboxItem:
         """An item whose hash and wire text come from one encoding of ``data``.
 
@@ -68,13 +80,14 @@ class OutboxItem:
         nested dicts), so the encoding need not sort them.
         """
         raw = (_presorted(data) if presorted else _canonical(data)).encode()
-        return cls(
-            seq, kind, item_id, version, base, hashlib.sha256(raw).hexdigest(), data, raw.decode()
-        )
+        digest = hashlib.sha256(raw).hexdigest()
+        if consent is not None and not any(consent):
+            consent = None
+        return cls(seq, kind, item_id, version, base, digest, data, raw.decode(), consent)
 
     def wire(self) -> dict[str, Any]:
         """The item as the push body carries it."""
-        return {
+        wire = {
             "kind": self.kind,
             "id": self.id,
             "version": self.version,
@@ -82,16 +95,23 @@ class OutboxItem:
             "content_hash": self.content_hash,
             "data": self.data,
         }
+        if self.consent is not None:
+            wire.update(zip(CONSENT_WIRE_FIELDS, self.consent, strict=True))
+        return wire
 
     def wire_json(self) -> str:
         """``wire()`` as compact JSON text (the frozen ``data_json`` reused when present)."""
         if self.data_json is None:
             return json.dumps(self.wire(), ensure_ascii=False, separators=(",", ":"))
         base = "null" if self.base_version is None else str(int(self.base_version))
+        proof = ""
+        if self.consent is not None:  # `of` keeps None for no proof
+            at, by, text = (_null if value is None else _text(value) for value in self.consent)
+            proof = f',"consent_at":{at},"consent_by":{by},"consent_version":{text}'
         return (
             f'{{"kind":{_text(self.kind)},"id":{_text(self.id)},"version":{int(self.version)},'
             f'"base_version":{base},"content_hash":{_text(self.content_hash)},'
-            f'"data":{self.data_json}}}'
+            f'"data":{self.data_json}{proof}}}'
         )
 
 

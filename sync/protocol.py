@@ -20,6 +20,11 @@ MAX_BATCH_ITEMS = 1000
 MAX_BATCH_BYTES = 4 * 1024 * 1024  # uncompressed JSON body
 MAX_PULL_ITEMS = 2000
 
+# A client that can read `ItemResult.current_version` says so with this request header
+# (value "1"). Answers carry the field only then: clients built before it forbid unknown
+# keys in an answer, so an unasked-for field would make their every push fail.
+CURRENT_VERSION_HEADER = "Outreach-Current-Version"
+
 ItemKind = Literal["record", "visit"]
 ItemStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 ServerChangeKind = Literal["kpj_number", "status", "duplicate_nik", "forgotten"]
@@ -50,6 +55,17 @@ class PushItem(_Model):
         min_length=64, max_length=64, description="sha256 of the canonical JSON of `data`."
     )
     data: dict[str, Any] = Field(description="The record fields, or the visit fields.")
+    # Consent proof of a record (docs/security.md): record facts, not versioned content, so
+    # outside `data` and not covered by `content_hash`. Optional: older laptops omit them.
+    consent_at: str | None = Field(
+        None, max_length=40, description="When consent was recorded (UTC, ISO 8601)."
+    )
+    consent_by: str | None = Field(
+        None, max_length=64, description="Who recorded consent (officer id)."
+    )
+    consent_version: str | None = Field(
+        None, max_length=32, description="The version of the consent text that was read."
+    )
 
 
 class PushRequest(_Model):
@@ -77,6 +93,13 @@ class ItemResult(_Model):
         None, description="For an NIK already held by another record: that record's id."
     )
     kpj_number: str | None = None
+    current_version: int | None = Field(
+        None,
+        description=(
+            "For a `conflict`: the version the server holds now, so the laptop can send its"
+            f" content again based on it. Only for a request with `{CURRENT_VERSION_HEADER}: 1`."
+        ),
+    )
 
 
 class PushResponse(_Model):

@@ -14,13 +14,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from outreach_tui import messages
 from outreach_tui.domain.i18n import has_key, translate
 from outreach_tui.domain.problems import Problem
 from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.screens.sync_dialog import KeepMineDialog
 from outreach_tui.session import Locked
+from outreach_tui.store.conflicts import ConflictError
 from outreach_tui.sync_run import summary_text
 from outreach_tui.sync_worker import NOT_CONFIGURED, SyncOutcome, sync_controller
 
@@ -88,6 +91,7 @@ class SyncScreen(OutreachScreen):
         Binding("f9", "sync_now", "key.sync_now"),
         Binding("ctrl+r", "resend", "key.sync_resend"),
         Binding("enter", "open_record", "key.sync_open_record"),
+        Binding("f10", "keep_mine", "key.sync_keep_mine"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -112,6 +116,7 @@ class SyncScreen(OutreachScreen):
         self._runs: list[dict[str, Any]] = []
         self._set_aside_total = 0
         self._set_aside_ids: list[str] = []
+        self._set_aside_rows: dict[str, dict[str, Any]] = {}
 
     def on_mount(self) -> None:
         """Listen to the sync controller and the header's state."""
@@ -180,6 +185,8 @@ class SyncScreen(OutreachScreen):
             )
         shown = items[:SET_ASIDE_SHOWN]
         self._set_aside_ids = [str(row["id"]) for row in shown]
+        self._set_aside_rows = {str(row["id"]): row for row in shown}
+        self.refresh_bindings()
         aside = self.query_one("#sync-set-aside", DataTable)
         aside.clear()
         lang = self.session.lang
@@ -248,6 +255,56 @@ class SyncScreen(OutreachScreen):
             table.focus()
             return
         self.post_message(messages.OpenRecord(self._set_aside_ids[table.cursor_row]))
+
+    def _highlighted_conflict(self) -> dict[str, Any] | None:
+        """The highlighted set-aside row when it is a conflict (F10 applies), else None."""
+        try:
+            table = self.query_one("#sync-set-aside", DataTable)
+        except NoMatches:  # asked before compose (the footer checks bindings early)
+            return None
+        if not 0 <= table.cursor_row < len(self._set_aside_ids):
+            return None
+        row = self._set_aside_rows.get(self._set_aside_ids[table.cursor_row])
+        return row if row is not None and row.get("sync_state") == "conflict" else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F10 shows in the footer only while a conflict is highlighted."""
+        if action == "keep_mine":
+            return self._highlighted_conflict() is not None
+        return True
+
+    @on(DataTable.RowHighlighted, "#sync-set-aside")
+    def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def action_keep_mine(self) -> None:
+        """On a conflict: ask, then send this laptop's version again over the server's."""
+        row = self._highlighted_conflict()
+        if row is None:
+            return
+        name = str(row.get("full_name") or "-")
+        record_id = str(row["id"])
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._keep_mine(record_id, name)
+
+        self.app.push_screen(KeepMineDialog(name), answered)
+
+    def _keep_mine(self, record_id: str, name: str) -> None:
+        """One small write on the UI thread: a new version based on the server's."""
+        try:
+            self.session.store.resolve_conflict(record_id, actor=self.session.officer_id)
+        except ConflictError as refused:
+            self._say(self.t(f"sync_screen.{refused.code}"), error=True)
+            return
+        self._say(self.t("sync_screen.keep_mine_done", name=name))
+        self.post_message(messages.RecordsChanged((record_id,)))
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#sync-message", Static)
+        message.set_class(error, "error")
+        message.update(text)
 
     @on(DataTable.RowSelected, "#sync-set-aside")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

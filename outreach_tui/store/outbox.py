@@ -27,6 +27,9 @@ from .fields import CONTENT_FIELDS
 from .syncstate import PUSH_CHECKPOINT, SyncStateMixin
 
 PULL_CURSOR = "sync.pull_cursor"
+# meta key prefix: the version the server said it holds when it answered a record `conflict`
+# (`ItemResult.current_version`); `resolve_conflict` (conflicts.py) bases a new version on it.
+SERVER_VERSION = "sync.server_version."
 # The server owns these: never pushed as the officer's content.
 _SERVER_OWNED = frozenset({"kpj_number"})
 _WIRE_SORTED = tuple(sorted(f for f in CONTENT_FIELDS if f not in _SERVER_OWNED))
@@ -80,6 +83,37 @@ class OutboxMixin(SyncStateMixin):
         return int(value) if value else 0
 
     @owned
+    def apply_push_results(
+        self,
+        items: Sequence[OutboxItem],
+        results: Sequence[dict[str, Any]],
+        upto_seq: int,
+        *,
+        then_sent: Sequence[OutboxItem] = (),
+        settle: bool = True,
+    ) -> None:
+        """Keep the server's version of each record conflict, then store the answers.
+
+        Written before the answers' transaction: a crash in between sends the batch again
+        and the server answers the same, so the version is never missing for a stored conflict.
+        """
+        held = [
+            (SERVER_VERSION + item.id, str(int(result["current_version"])))
+            for item, result in zip(items, results, strict=True)
+            if item.kind == "record"
+            and result.get("status") == "conflict"
+            and isinstance(result.get("current_version"), int)
+        ]
+        if held:
+            with self._write() as conn:
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    held,
+                )
+        super().apply_push_results(items, results, upto_seq, then_sent=then_sent, settle=settle)
+
+    @owned
     def push_checkpoint(self) -> int:
         """The change-log position up to which the server acknowledged everything."""
         return self._meta_int(PUSH_CHECKPOINT)
@@ -102,7 +136,8 @@ class OutboxMixin(SyncStateMixin):
         # One read: each position with its record's current version and that version's
         # frozen data (what is usually sent); other versions are read by _version_items.
         rows = self._conn.execute(
-            "SELECT c.seq, c.entity, c.entity_id, r.version, v.data FROM changes c "
+            "SELECT c.seq, c.entity, c.entity_id, r.version, v.data, "
+            "r.consent_at, r.consent_by, r.consent_version FROM changes c "
             "LEFT JOIN records r ON c.entity = 'record' AND r.id = c.entity_id "
             "LEFT JOIN record_versions v ON v.record_id = r.id AND v.version = r.version "
             "WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
@@ -113,14 +148,17 @@ class OutboxMixin(SyncStateMixin):
         upto = rows[-1][0]
         items: list[OutboxItem] = []
         seen: set[tuple[str, str]] = set()
-        records = [(seq, eid) for seq, entity, eid, _, _ in rows if entity == "record"]
-        visits = [(seq, eid) for seq, entity, eid, _, _ in rows if entity == "visit"]
+        records = [(row[0], row[2]) for row in rows if row[1] == "record"]
+        visits = [(row[0], row[2]) for row in rows if row[1] == "visit"]
         acks = self._acks([eid for _, eid in records], "record")
         current: dict[str, int] = {}
         known: dict[tuple[str, int], str] = {}
-        for _, entity, eid, version, data in rows:
+        proofs: dict[str, tuple[str | None, str | None, str | None]] = {}
+        for _, entity, eid, version, data, *proof in rows:
             if entity == "record" and version is not None:
                 current[eid] = version
+                if proof[0] is not None:  # consent proof (record columns, sent unhashed)
+                    proofs[eid] = (proof[0], proof[1], proof[2])
                 if data is not None:
                     known[(eid, version)] = data
         wanted: list[tuple[int, str, int, int | None]] = []
@@ -132,7 +170,7 @@ class OutboxMixin(SyncStateMixin):
                 wanted.append((seq, record_id, current[record_id], None))
                 continue
             wanted.extend(_versions_to_push(seq, record_id, current[record_id], acks[record_id]))
-        items.extend(self._version_items(wanted, known))
+        items.extend(self._version_items(wanted, known, proofs))
         visit_acks = self._acks([eid for _, eid in visits], "visit")
         for seq, visit_id in visits:
             if ("visit", visit_id) in seen or visit_acks.get(visit_id, {}).get(1, (None,))[0]:
@@ -158,7 +196,10 @@ class OutboxMixin(SyncStateMixin):
         return found
 
     def _version_items(
-        self, wanted: list[tuple[int, str, int, int | None]], known: dict[tuple[str, int], str]
+        self,
+        wanted: list[tuple[int, str, int, int | None]],
+        known: dict[tuple[str, int], str],
+        proofs: dict[str, tuple[str | None, str | None, str | None]] | None = None,
     ) -> list[OutboxItem]:
         """The frozen content of each (seq, id, version, base) as an item.
 
@@ -185,8 +226,11 @@ class OutboxMixin(SyncStateMixin):
             fields.update(stored)
             if len(fields) != len(_WIRE_SORTED):  # a key that is not sent (kpj_number)
                 fields = {name: stored.get(name) for name in _WIRE_SORTED}
+            proof = proofs.get(record_id) if proofs else None
             items.append(
-                OutboxItem.of(seq, "record", record_id, version, base, fields, presorted=True)
+                OutboxItem.of(
+                    seq, "record", record_id, version, base, fields, presorted=True, consent=proof
+                )
             )
         return items
 

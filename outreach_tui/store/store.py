@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .audit import AuditMixin
 from .changes import ChangesMixin
+from .conflicts import ConflictsMixin
 from .dashboard import DashboardMixin
 from .importing import ImportingMixin
 from .listing import ListingMixin
@@ -24,6 +25,7 @@ class Store(
     AuditMixin,
     ImportingMixin,
     OutboxMixin,
+    ConflictsMixin,
     RetentionMixin,
     DashboardMixin,
     ReportsMixin,

@@ -11,7 +11,7 @@ from typing import Any
 
 from outreach_tui.domain import codes, fields
 from outreach_tui.domain.problems import Problem
-from sync.protocol import ItemStatus, PushItem, Reason
+from sync.protocol import CURRENT_VERSION_HEADER, ItemStatus, PushItem, Reason
 from sync.server.storage import (
     Device,
     RecordHead,
@@ -29,6 +29,13 @@ class PushContext:
     today: dt.date
     at: str
     lang: str
+    # The client sent CURRENT_VERSION_HEADER: conflicts carry `current_version` (see protocol).
+    current_version: bool = False
+
+
+def wants_current_version(headers: Mapping[str, str]) -> bool:
+    """True when the request says its client reads `current_version` in conflict answers."""
+    return str(headers.get(CURRENT_VERSION_HEADER) or "").strip() == "1"
 
 
 # One item's answer: an `ItemResult` as the plain dict the response is encoded from (a batch
@@ -58,7 +65,7 @@ def _answer(
     kpj_number: str | None = None,
 ) -> Answer:
     """The `ItemResult` for an item, as a dict with the model's keys in its order."""
-    return {
+    answer: Answer = {
         "kind": item.kind,
         "id": item.id,
         "version": item.version,
@@ -67,6 +74,18 @@ def _answer(
         "duplicate_of": duplicate_of,
         "kpj_number": kpj_number,
     }
+    if ctx.current_version and status == "conflict":
+        answer["current_version"] = _server_version(problems)
+    return answer
+
+
+def _server_version(problems: Sequence[Problem]) -> int | None:
+    """The server's current version a conflict's reasons name (`current_version`), if any."""
+    for problem in problems:
+        value = problem.params.get("current_version")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
 
 
 def _refuse(item: PushItem, status: ItemStatus, ctx: PushContext, *problems: Problem) -> _Refused:

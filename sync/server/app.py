@@ -27,6 +27,7 @@ from sync.protocol import (
     PushRequest,
     PushResponse,
 )
+from sync.server.answers import wants_current_version
 from sync.server.auth import hash_token
 from sync.server.central import utc_stamp
 from sync.server.errors import (
@@ -187,12 +188,22 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
     ) -> Response:
         """Store a batch of record versions and visits; one answer per item, in order."""
         with gc_paused():
-            return store_batch(raw, device, language_of(request.headers))
+            return store_batch(
+                raw, device, language_of(request.headers), wants_current_version(request.headers)
+            )
 
-    def store_batch(raw: bytes, device: Device, lang: str) -> Response:
+    def store_batch(
+        raw: bytes, device: Device, lang: str, current_version: bool = False
+    ) -> Response:
         """Parse, store and answer one push (in the worker thread, not the event loop)."""
         body = parse_push(raw)
-        ctx = PushContext(device=device, today=settings.today(), at=now(), lang=lang)
+        ctx = PushContext(
+            device=device,
+            today=settings.today(),
+            at=now(),
+            lang=lang,
+            current_version=current_version,
+        )
         results = push_items(storage, body.items, ctx)
         counts = Counter(result["status"] for result in results)
         logger.info(

@@ -25,6 +25,9 @@ CENTRAL_FIELDS: tuple[str, ...] = (
     "duplicate_of",
     "version",
     "updated_at",
+    "consent_at",
+    "consent_by",
+    "consent_version",
 )
 
 
@@ -39,6 +42,9 @@ def central_row(state: RecordState) -> dict[str, Any]:
     row["duplicate_of"] = state.duplicate_of
     row["version"] = state.version
     row["updated_at"] = state.updated_at
+    row["consent_at"] = state.consent_at  # the consent proof the laptop sent (docs/security.md)
+    row["consent_by"] = state.consent_by
+    row["consent_version"] = state.consent_version
     return row
 
 

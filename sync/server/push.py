@@ -103,7 +103,7 @@ def _record(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _C
     holder = writer.save_current(
         CurrentRecord(
             record_id, device.branch, device.officer_id, item.version, digest, record,
-            record.get("nik"), ctx.at,
+            record.get("nik"), ctx.at, *_consent_proof(item, record),
         )
     )  # fmt: skip
     if state is None and not writer.insert_version(stored):  # pragma: no cover - see storage
@@ -122,6 +122,15 @@ def _record(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _C
     return _answer(item, "accepted", ctx, kpj_number=kpj)
 
 
+def _consent_proof(
+    item: PushItem, record: dict[str, Any]
+) -> tuple[str | None, str | None, str | None]:
+    """The consent proof sent next to the version, kept only while the record has consent."""
+    if item.consent_at is None or record.get("consent") is not True:
+        return None, None, None
+    return item.consent_at, item.consent_by, item.consent_version
+
+
 def _stored_already(
     writer: CentralWriter,
     item: PushItem,
@@ -133,7 +142,10 @@ def _stored_already(
     existing = writer.stored_version(stored.record_id, stored.version)
     if existing is not None and existing.content_hash == stored.content_hash:
         return _replay(item, ctx, state)
-    differs = Problem("version", "version.content_differs", {"version": item.version})
+    params: dict[str, object] = {"version": item.version}
+    if state is not None:
+        params["current_version"] = state.version
+    differs = Problem("version", "version.content_differs", params)
     return _answer(item, "conflict", ctx, differs)
 
 
@@ -223,7 +235,7 @@ class _Batch:
         new = NewRecord(
             checked.id, item.version, item.base_version, checked.digest, checked.data_json,
             record, _same_json(record, raw), record.get("nik"), device.branch, device.officer_id,
-            device.device_id, ctx.at,
+            device.device_id, ctx.at, *_consent_proof(item, record),
         )  # fmt: skip
         self.run.append(_Fresh(index, item, new, record.get("status") in KPJ_STATUSES))
 

@@ -170,6 +170,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX device_keys_device ON device_keys (device_id);
     """,
+    # 4: the consent proof of a record's current version, as the laptop sent it next to the
+    # version (who recorded consent, when, to which consent text); NULL when none came.
+    """
+    ALTER TABLE records ADD COLUMN consent_at TEXT;
+    ALTER TABLE records ADD COLUMN consent_by TEXT;
+    ALTER TABLE records ADD COLUMN consent_version TEXT;
+    """,
 )
 
 

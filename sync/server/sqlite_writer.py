@@ -30,7 +30,8 @@ logger = logging.getLogger("sync.server")
 
 _RECORD_SELECT = (
     "SELECT r.record_id, r.branch, r.officer_id, r.version, r.content_hash, "
-    "coalesce(r.record, v.data), r.central_status, r.duplicate_of, k.kpj_number, r.updated_at "
+    "coalesce(r.record, v.data), r.central_status, r.duplicate_of, k.kpj_number, r.updated_at, "
+    "r.consent_at, r.consent_by, r.consent_version "
     "FROM records r LEFT JOIN kpj_numbers k ON k.rid = r.rid "
     "LEFT JOIN record_versions v ON r.record IS NULL AND v.rid = r.rid AND v.version = r.version"
 )
@@ -41,7 +42,8 @@ _HEADS_SELECT = (
 )
 _INSERT_RECORD = (
     "INSERT INTO records (rid, record_id, branch, officer_id, version, content_hash, record, "
-    "nik, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "nik, created_at, updated_at, consent_at, consent_by, consent_version) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_VERSION = (
     "INSERT INTO record_versions (rid, version, base_version, content_hash, data, branch, "
@@ -73,6 +75,9 @@ def _state(row: tuple[Any, ...]) -> RecordState:
         duplicate_of=row[7],
         kpj_number=row[8],
         updated_at=row[9],
+        consent_at=row[10],
+        consent_by=row[11],
+        consent_version=row[12],
     )
 
 
@@ -153,6 +158,9 @@ class SqliteWriter:
                 new.nik,
                 new.received_at,
                 new.received_at,
+                new.consent_at,
+                new.consent_by,
+                new.consent_version,
             )
             for offset, new in enumerate(records)
         ]
@@ -246,11 +254,13 @@ class SqliteWriter:
     def _upsert(self, current: CurrentRecord, duplicate_of: str | None) -> None:
         self._conn.execute(
             "INSERT INTO records (record_id, branch, officer_id, version, content_hash, record, "
-            "nik, duplicate_of, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "nik, duplicate_of, created_at, updated_at, consent_at, consent_by, consent_version) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (record_id) DO UPDATE SET officer_id = excluded.officer_id, "
             "version = excluded.version, content_hash = excluded.content_hash, "
             "record = excluded.record, nik = excluded.nik, duplicate_of = excluded.duplicate_of, "
-            "updated_at = excluded.updated_at",
+            "updated_at = excluded.updated_at, consent_at = excluded.consent_at, "
+            "consent_by = excluded.consent_by, consent_version = excluded.consent_version",
             (
                 current.record_id,
                 current.branch,
@@ -262,6 +272,9 @@ class SqliteWriter:
                 duplicate_of,
                 current.updated_at,
                 current.updated_at,
+                current.consent_at,
+                current.consent_by,
+                current.consent_version,
             ),
         )
 

@@ -55,6 +55,10 @@ class RecordState:
     duplicate_of: str | None  # the record holding this NIK when this one is flagged
     kpj_number: str | None
     updated_at: str
+    # The consent proof sent next to the version (not hashed); None when none came.
+    consent_at: str | None = None
+    consent_by: str | None = None
+    consent_version: str | None = None
 
     @property
     def status(self) -> str:
@@ -111,6 +115,10 @@ class CurrentRecord:
     record: Mapping[str, Any]
     nik: str | None
     updated_at: str
+    # The consent proof sent next to the version (not hashed); None when none came.
+    consent_at: str | None = None
+    consent_by: str | None = None
+    consent_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +141,10 @@ class NewRecord:
     officer_id: str
     device_id: str
     received_at: str
+    # The consent proof sent next to the version (not hashed); None when none came.
+    consent_at: str | None = None
+    consent_by: str | None = None
+    consent_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,10 @@ from textual.widgets import DataTable, Static
 from outreach_tui.app import OutreachApp
 from outreach_tui.domain.record import validate_record
 from outreach_tui.screens.sync import SyncScreen
+from outreach_tui.screens.sync_dialog import KeepMineDialog
 from outreach_tui.sync_worker import SyncController, sync_controller
 from sync.server.auth import hash_token
+from tests.conftest import unlocked_store
 from tests.sync.conftest import (
     CentralServer,
     central_server,
@@ -251,3 +253,72 @@ async def test_not_configured_is_offline_and_starts_no_worker(
         app.apply_settings()  # every open screen is recomposed in English
         await wait_for(pilot, lambda: "Settings (F8)" in _text(screen, "#sync-message"))
         assert "Offline" in _text(screen, "#sync-state")
+
+
+async def test_a_conflict_is_sent_again_as_my_version_after_confirming(
+    isolated_home: Path,
+    central_server: CentralServer,
+    make_tui: Callable[..., OutreachApp],
+) -> None:
+    """Another device changed the record on the server: F10 asks, then Ctrl+R sends mine."""
+    set_up_laptop(central_server)
+    (mine,) = save_people(isolated_home, 1, full_name="Siti Rahayu")
+    store = unlocked_store(isolated_home)
+    try:
+        (item,), _ = store.outbox(0, 10)
+        first = {**item.data, "id": mine}
+        theirs = {**first, "notes": "dari perangkat lain"}
+        for _ in range(2):  # this laptop's version 3, never sent: based on nothing
+            record = store.get_record(mine)
+            assert record is not None
+            changed = validate_record({**record, "notes": "versi saya"}, today=date.today())
+            assert changed.ok, changed.errors
+            store.save_record(
+                {**changed.record, "street": f"Jl. Mawar {record['version']}"}, actor="p1"
+            )
+    finally:
+        store.close()
+    other = central_server.add_device("p2", "KC-BOGOR")
+    sent = [record_item(first), record_item(theirs, version=2, base_version=1)]
+    assert statuses(central_server.push(other, sent)) == ["accepted", "accepted"]
+    app, controller = _app(make_tui, interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await _open_sync(pilot)
+        await pilot.press("f9")
+        await wait_for(pilot, _manual_done(controller))
+        table = screen.query_one("#sync-set-aside", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        name, state, reasons = table.get_row_at(0)
+        assert name == "Siti Rahayu" and state == app.session.t("sync.status.conflict")
+        assert "versi terbaru di server adalah 2" in reasons
+        store = app.session.store
+        assert store.conflict_server_version(mine) == 2
+        table.focus()
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, KeepMineDialog))
+        await pilot.press("escape")  # cancel: nothing written
+        await wait_for(pilot, lambda: app.screen is screen)
+        record = store.get_record(mine)
+        assert record is not None and record["version"] == 3
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: isinstance(app.screen, KeepMineDialog))
+        await pilot.click("#keep-mine-yes")
+        await wait_for(pilot, lambda: app.screen is screen)
+        record = store.get_record(mine)
+        assert record is not None and record["version"] == 4
+        assert record["sync_state"] == "pending"
+        assert store.record_versions(mine)[-1]["base_version"] == 2
+        assert "Ctrl+R" in _text(screen, "#sync-message")
+        await wait_for(pilot, lambda: table.row_count == 0)
+        controller.last = None
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, _manual_done(controller))
+        outcome = controller.last
+        assert outcome is not None and outcome.summary is not None
+        assert outcome.summary.accepted == 1 and outcome.summary.conflicts == 0
+        assert store.outbox_size() == 0
+        held = central_records(central_server)[mine]
+        assert held["notes"] == "versi saya" and held["version"] == 4
+        synced = store.get_record(mine)
+        assert synced is not None and synced["sync_state"] == "synced"
