@@ -57,6 +57,7 @@ class SyncController:
         self.probe_timeout = PROBE_TIMEOUT
         self.config_overrides: dict[str, Any] = {"retries": 2, "read_timeout": 30.0}
         self.last: SyncOutcome | None = None
+        self.last_manual: SyncOutcome | None = None  # the officer's own "sync now" result
         self.running = False
         self._lock = threading.Lock()
         self.progress: Signal[tuple[str, int, int]] = Signal(app, "sync-progress")
@@ -107,6 +108,8 @@ class SyncController:
     def _publish(self, outcome: SyncOutcome) -> None:
         """Tell the app (header), every screen (when records changed) and the sync screen."""
         self.last = outcome
+        if outcome.manual:
+            self.last_manual = outcome
         self.app.post_message(messages.SyncStatus(outcome.online, outcome.unsent))
         if outcome.changed and self.app.session.is_unlocked:
             self.app.post_message(messages.RecordsChanged())
@@ -124,6 +127,8 @@ class SyncController:
             return
         while not worker.is_cancelled:
             outcome = self.run_once(manual=False)
+            if worker.is_cancelled:  # "sync now" took over meanwhile: its result counts
+                return
             if outcome is None or not self._call(self._publish, outcome):
                 return
             if self._wait(worker):

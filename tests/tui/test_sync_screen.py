@@ -56,7 +56,7 @@ def _text(screen: SyncScreen, selector: str) -> str:
 
 
 def _manual_done(controller: SyncController) -> Callable[[], bool]:
-    return lambda: controller.last is not None and controller.last.manual
+    return lambda: controller.last_manual is not None
 
 
 async def test_sync_now_pushes_every_change_and_journals_the_run(
@@ -72,7 +72,7 @@ async def test_sync_now_pushes_every_change_and_journals_the_run(
         screen = await _open_sync(pilot)
         await pilot.press("f9")
         await wait_for(pilot, _manual_done(controller))
-        outcome = controller.last
+        outcome = controller.last_manual
         assert outcome is not None and outcome.summary is not None and not outcome.error
         assert outcome.summary.accepted == 4
         assert app.session.store.outbox_size() == 0
@@ -128,10 +128,10 @@ async def _set_aside_fix_and_resend(
         fixed = validate_record(changed, today=date.today(), previous=record)
         assert fixed.ok, fixed.errors
         store.save_record(fixed.record, actor="p1", expected_version=record["version"])
-        controller.last = None
+        controller.last_manual = None
         await pilot.press("ctrl+r")
         await wait_for(pilot, _manual_done(controller))
-        outcome = controller.last
+        outcome = controller.last_manual
         assert outcome is not None and outcome.summary is not None
         assert outcome.summary.accepted == 1 and store.outbox_size() == 0
         held = central_records(central_server)[mine]
@@ -206,7 +206,8 @@ async def test_offline_shows_luring_and_keeps_everything(
         assert "Luring" in _text(screen, "#sync-state")
         await pilot.press("f9")
         await wait_for(pilot, _manual_done(controller))
-        assert controller.last is not None and controller.last.error == "sync.unreachable"
+        manual = controller.last_manual
+        assert manual is not None and manual.error == "sync.unreachable"
         assert "tidak dapat dihubungi" in _text(screen, "#sync-message")
         assert app.session.store.outbox_size() == 3
         assert all(app.session.store.get_record(i) is not None for i in ids)
@@ -227,7 +228,10 @@ async def test_a_revoked_token_tells_the_officer_why(
         screen = await _open_sync(pilot)
         await pilot.press("f9")
         await wait_for(pilot, _manual_done(controller))
-        assert controller.last is not None and controller.last.error == "sync.token_refused"
+        assert (
+            controller.last_manual is not None
+            and controller.last_manual.error == "sync.token_refused"
+        )
         message = _text(screen, "#sync-message")
         assert "token_revoked" in message and "token baru" in message
         runs = screen.query_one("#sync-runs", DataTable)
@@ -247,7 +251,10 @@ async def test_not_configured_is_offline_and_starts_no_worker(
         screen = await _open_sync(pilot)
         await pilot.press("f9")
         await pilot.pause()
-        assert controller.last is not None and controller.last.error == "sync_screen.not_configured"
+        assert (
+            controller.last_manual is not None
+            and controller.last_manual.error == "sync_screen.not_configured"
+        )
         assert "Pengaturan" in _text(screen, "#sync-message")
         app.session.update_settings(language="en")
         app.apply_settings()  # every open screen is recomposed in English
@@ -311,10 +318,10 @@ async def test_a_conflict_is_sent_again_as_my_version_after_confirming(
         assert store.record_versions(mine)[-1]["base_version"] == 2
         assert "Ctrl+R" in _text(screen, "#sync-message")
         await wait_for(pilot, lambda: table.row_count == 0)
-        controller.last = None
+        controller.last_manual = None
         await pilot.press("ctrl+r")
         await wait_for(pilot, _manual_done(controller))
-        outcome = controller.last
+        outcome = controller.last_manual
         assert outcome is not None and outcome.summary is not None
         assert outcome.summary.accepted == 1 and outcome.summary.conflicts == 0
         assert store.outbox_size() == 0
