@@ -22,6 +22,11 @@ from outreach_tui.vault import Vault, check_passphrase, open_unlocked_store
 TOKEN_META = "secret.device_token"
 
 
+def stored_device_token(store: Store, settings: Settings) -> str:
+    """The device token: in the encrypted store, else (an old laptop) the legacy settings field."""
+    return str(store.get_meta(TOKEN_META) or settings.device_token or "").strip()
+
+
 class Locked(RuntimeError):
     """The store was asked for while the session is locked (no data key in memory)."""
 
@@ -129,7 +134,7 @@ class Session:
     # -- secrets kept in the store ----------------------------------------------------------
     def device_token(self) -> str:
         """The device token for the central API (kept in the encrypted store)."""
-        return self.store.get_meta(TOKEN_META) or ""
+        return stored_device_token(self.store, self.settings)
 
     def set_device_token(self, token: str) -> None:
         """Keep a new device token in the encrypted store."""

@@ -18,7 +18,7 @@ from textual.signal import Signal
 from textual.worker import Worker, get_current_worker
 
 from outreach_tui import messages
-from outreach_tui.session import TOKEN_META, Locked
+from outreach_tui.session import Locked, stored_device_token
 from outreach_tui.sync_run import PROBE_TIMEOUT, keep_less, make_client, probe
 from sync.client import SyncConfig, SyncError, SyncSummary
 
@@ -166,7 +166,7 @@ class SyncController:
             return None
         try:
             url = session.settings.server_url.strip()
-            token = (store.get_meta(TOKEN_META) or session.settings.device_token).strip()
+            token = stored_device_token(store, session.settings)
             unsent = int(store.outbox_size())
             if not url or not token:
                 return SyncOutcome(False, unsent, error=NOT_CONFIGURED, manual=manual)

@@ -22,6 +22,7 @@ from outreach_tui.config import (
     save_settings,
 )
 from outreach_tui.domain.i18n import translate
+from outreach_tui.session import TOKEN_META
 from outreach_tui.vault import (
     MIN_PASSPHRASE_LENGTH,
     MigrationError,
@@ -43,7 +44,6 @@ EXIT_WRONG_PASSPHRASE = 5
 EXIT_LOCKED = 6  # no passphrase available (no terminal, no env) or setup never ran
 EXIT_KEY_PROBLEM = 7  # key file missing or damaged, or it does not open the data file
 PROMPT_ATTEMPTS = 3
-TOKEN_META = "secret.device_token"
 
 
 def make_vault(paths: Paths) -> Vault:
