@@ -8,7 +8,6 @@ import os
 import re
 import socket
 import stat
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from PIL import Image, ImageFilter
 from outreach_tui.cli import main
 from outreach_tui.config import Paths, Settings
 from outreach_tui.slips.signing import encode_public_key, key_id_for
+from tests.receipt_printer import ReceiptPrinter
 
 from .conftest import FULL_NIK, MASKED_NIK, NAME, PHONE_FORMS, RECORD_ID, new_id, person
 from .test_outputs import needs_poppler, pdf_pages
@@ -291,21 +291,10 @@ def test_no_lp_says_so(
 
 
 def test_print_to_a_network_receipt_printer(enrolled: dict[str, Any]) -> None:
-    server = socket.create_server(("127.0.0.1", 0))
-    port = server.getsockname()[1]
-    received = bytearray()
-
-    def serve() -> None:
-        connection, _ = server.accept()
-        with connection:
-            while chunk := connection.recv(65536):
-                received.extend(chunk)
-
-    worker = threading.Thread(target=serve, daemon=True)
-    worker.start()
-    result = run("slip", RECORD_ID, "--printer", f"tcp://127.0.0.1:{port}")
-    worker.join(10)
-    server.close()
+    printer = ReceiptPrinter()
+    result = run("slip", RECORD_ID, "--printer", printer.address)
+    printer.close()
+    received = printer.received
     assert result.exit_code == 0, result.output
     assert b"\x1d(k" in received and PAYLOAD.search(bytes(received))
     assert bytes(received) == run("slip", RECORD_ID, "--format", "escpos").stdout_bytes

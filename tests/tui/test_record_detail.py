@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 import socket
 import subprocess
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from outreach_tui.app import OutreachApp
 from outreach_tui.slips.keyring import load_keyring
 from outreach_tui.slips.payload import verify_payload
 from outreach_tui.widgets.qr import QRCode
+from tests.receipt_printer import ReceiptPrinter
 from tests.tui.conftest import SIZE, wait_for
 from tests.tui.helpers_detail import (
     NIK,
@@ -287,32 +287,21 @@ async def test_slip_pdf_written(make_tui: Any, ready_home: Path, tmp_path: Path)
 async def test_slip_printed_on_a_receipt_printer(make_tui: Any, ready_home: Path) -> None:
     """A network ESC/POS printer on loopback (as tests/slips do): the bytes really go out."""
     record_id = store_person(ready_home, nik=NIK, consent=True, status="enrolled")
-    server = socket.create_server(("127.0.0.1", 0))
-    port = server.getsockname()[1]
-    received = bytearray()
-
-    def serve() -> None:
-        connection, _ = server.accept()
-        with connection:
-            while chunk := connection.recv(65536):
-                received.extend(chunk)
-
-    worker = threading.Thread(target=serve, daemon=True)
-    worker.start()
+    printer = ReceiptPrinter()
     app = _app(make_tui)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _slip_screen(pilot, record_id)
         await pilot.press("f10")
         await pilot.pause()
         assert "Belum ada printer" in shown(screen, "#slip-message")
-        address = f"tcp://127.0.0.1:{port}"
+        address = printer.address
         screen.query_one("#slip-printer", Input).value = address
         await pilot.press("f10")
         await wait_for(pilot, lambda: "dikirim ke printer" in shown(screen, "#slip-message"), 20)
         assert app.session.store.get_meta("tui.slip_printer") == address
         payload = screen.slip.payload
-    worker.join(10)
-    server.close()
+    printer.close()
+    received = printer.received
     assert b"\x1d(k" in received and payload.encode() in bytes(received)
 
 
