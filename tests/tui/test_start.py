@@ -132,3 +132,18 @@ async def test_english_setting_translates_footer(make_tui, ready_home, monkeypat
         descriptions = {a.binding.description for a in app.screen.active_bindings.values()}
         assert "New person" in descriptions
         assert "Orang baru" not in descriptions
+
+
+async def test_command_palette_offers_the_main_actions_in_indonesian(make_tui, ready_home) -> None:
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for char in "Laporan":
+            await pilot.press(char)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_mode == "reports")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Daftar orang", "Orang baru", "Sinkronisasi", "Kunci layar"} <= set(titles)
