@@ -31,6 +31,11 @@ TABLE_FILES: tuple[str, ...] = (
     "tui_detail.toml",
     "tui_sync.toml",
     "tui_reports.toml",
+    "transport.toml",
+    "access.toml",
+    "files.toml",
+    "failures.toml",
+    "limits.toml",
 )
 
 
