@@ -17,6 +17,9 @@ import platformdirs
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from outreach_tui.domain.i18n import translate
+from outreach_tui.domain.server_url import ServerUrlError, check_server_url
+
 APP_NAME = "outreach"
 HOME_ENV = "OUTREACH_HOME"
 LANG_ENV = "OUTREACH_LANG"
@@ -77,7 +80,17 @@ class Settings(BaseModel):
     officer_id: str = Field("", max_length=64, description="The officer's or agent's id.")
     officer_name: str = Field("", max_length=100, description="Name shown on slips and reports.")
     branch: str = Field("", max_length=32, description="Kantor cabang code the officer works for.")
-    server_url: str = Field("", max_length=500, description="Central API base URL; empty: none.")
+    server_url: str = Field(
+        "",
+        max_length=500,
+        description="Central API base URL; empty: none. https:// (http:// only on loopback).",
+    )
+    ca_file: str = Field(
+        "",
+        max_length=1000,
+        description="The branch's own CA certificate (PEM) that verifies the central API; "
+        "empty: the system's trust store. `outreach setup --ca-file` copies it here.",
+    )
     device_token: str = Field(
         "",
         max_length=500,
@@ -119,11 +132,11 @@ class Settings(BaseModel):
 
     @field_validator("server_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("server_url must start with http:// or https://")
-        return value
+    def _safe_url(cls, value: str) -> str:
+        try:
+            return check_server_url(value)
+        except ServerUrlError as exc:
+            raise ValueError(translate(exc.code, "en", field="server_url")) from None
 
     @property
     def is_set_up(self) -> bool:

@@ -14,6 +14,7 @@ import requests
 
 from outreach_tui.config import Paths
 from outreach_tui.domain.i18n import translate
+from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from sync.client import Progress, SyncClient, SyncConfig, SyncStore
 from sync.protocol import API_PREFIX
 from sync.summary import SyncSummary
@@ -59,16 +60,31 @@ def make_client(
     )
 
 
-def probe(server_url: str, timeout: float = PROBE_TIMEOUT) -> bool:
-    """Whether the central API answers its health check now (no token, no retries)."""
-    url = server_url.strip().rstrip("/")
+def probe(server_url: str, timeout: float = PROBE_TIMEOUT, ca_file: str = "") -> bool:
+    """Whether something answers at the central API now (no token, no retries).
+
+    A TLS failure or a redirect counts as reachable: the sync that follows then stops with
+    the precise reason (untrusted certificate, redirect refused) instead of "offline".
+    An address that breaks the transport rule is never contacted.
+    """
+    try:
+        url = check_server_url(server_url)
+    except ServerUrlError:
+        return True  # the client refuses it with the rule's message
     if not url:
         return False
     try:
-        response = requests.get(f"{url}{API_PREFIX}/health", timeout=timeout)
+        response = requests.get(
+            f"{url}{API_PREFIX}/health",
+            timeout=timeout,
+            allow_redirects=False,
+            verify=ca_file or True,
+        )
+    except requests.exceptions.SSLError:
+        return True
     except requests.RequestException:
         return False
-    return response.status_code == 200
+    return response.status_code == 200 or 300 <= response.status_code < 400
 
 
 def summary_text(summary: SyncSummary, lang: str) -> str:

@@ -170,7 +170,7 @@ class SyncController:
             unsent = int(store.outbox_size())
             if not url or not token:
                 return SyncOutcome(False, unsent, error=NOT_CONFIGURED, manual=manual)
-            if not probe(url, self.probe_timeout):
+            if not probe(url, self.probe_timeout, session.settings.ca_file):
                 offline = SyncOutcome(False, unsent, error="sync.unreachable", detail=url)
                 offline.manual = manual
                 return offline
@@ -186,7 +186,8 @@ class SyncController:
             store.close()
 
     def _sync(self, store: Any, url: str, token: str, data_key: bytes, manual: bool) -> SyncOutcome:
-        config = SyncConfig(url, token, **self.config_overrides)
+        overrides = {"ca_file": self.app.session.settings.ca_file, **self.config_overrides}
+        config = SyncConfig(url, token, **overrides)
 
         def progress(phase: str, done: int, total: int) -> None:
             self._call(self.progress.publish, (phase, done, total))

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import requests
+import urllib3.exceptions
 from pydantic import TypeAdapter, ValidationError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from sync.outbox import Batch, OutboxItem
 from sync.protocol import (
     API_PREFIX,
@@ -99,6 +101,7 @@ class SyncConfig:
     backoff: float = 0.5
     backoff_max: float = 8.0
     gzip_level: int = 3
+    ca_file: str = ""  # the branch's own CA (PEM); empty: the system trust store
 
 
 Progress = Callable[[str, int, int], None]
@@ -107,9 +110,32 @@ _RESULTS: TypeAdapter[list[ItemResult]] = TypeAdapter(list[ItemResult])
 KEY_REGISTERED = "sync.key_registered"
 
 
+class _Retry(Retry):
+    """Retry as configured, except a TLS failure: a certificate does not get better in 8 s."""
+
+    def increment(  # type: ignore[override]
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Retry:
+        """Give up at once on an SSL error; count anything else as usual."""
+        if isinstance(error, urllib3.exceptions.SSLError):
+            raise urllib3.exceptions.MaxRetryError(_pool, url, error)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 def make_session(config: SyncConfig) -> requests.Session:
-    """A session that retries network errors, timeouts, 429 and 5xx with jittered backoff."""
-    retry = Retry(
+    """A session that retries network errors, timeouts, 429 and 5xx with jittered backoff.
+
+    It verifies the server's certificate (the system trust store, or the branch's CA file)
+    and never follows a redirect: a 3xx is an error, so a push body never reaches a host
+    other than the one configured.
+    """
+    retry = _Retry(
         total=config.retries,
         connect=config.retries,
         read=config.retries,
@@ -122,8 +148,13 @@ def make_session(config: SyncConfig) -> requests.Session:
         allowed_methods=None,  # push is idempotent: a replay is answered `duplicate`
         respect_retry_after_header=True,
         raise_on_status=False,
+        redirect=0,
+        raise_on_redirect=False,
     )
     session = requests.Session()
+    session.verify = config.ca_file or True
+    session.max_redirects = 0
+    session.trust_env = False  # no proxy or CA bundle from the environment decides for us
     adapter = HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=2)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -155,6 +186,10 @@ class SyncClient:
         self.store = store
         self.device_key = device_key
         self.on_branch_keys = on_branch_keys
+        try:
+            check_server_url(config.server_url)
+        except ServerUrlError as exc:
+            raise SyncError("sync.insecure_url", exc.code) from None
         self.config = config
         self.session = session or make_session(config)
         self.progress = progress or (lambda _phase, _done, _total: None)
@@ -366,7 +401,13 @@ class SyncClient:
         timeout = (self.config.connect_timeout, self.config.read_timeout)
         started = time.monotonic()
         try:
-            response = self.session.request(method, self.base + path, timeout=timeout, **kwargs)
+            response = self.session.request(
+                method, self.base + path, timeout=timeout, allow_redirects=False, **kwargs
+            )
+        except requests.exceptions.SSLError as exc:
+            raise SyncError("sync.tls_failed", _tls_reason(exc)) from exc
+        except requests.exceptions.TooManyRedirects as exc:
+            raise SyncError("sync.redirect_refused", "3xx") from exc
         except requests.exceptions.RetryError as exc:
             raise SyncError("sync.server_busy", str(exc.__class__.__name__)) from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
@@ -376,6 +417,9 @@ class SyncClient:
             ) from exc
         except requests.exceptions.RequestException as exc:
             raise SyncError("sync.unreachable", exc.__class__.__name__) from exc
+        if 300 <= response.status_code < 400:
+            status = response.status_code
+            raise SyncError("sync.redirect_refused", str(status), status)
         if response.status_code == 401:
             raise SyncError("sync.token_refused", _problem_code(response), 401)
         if response.status_code == 403:
@@ -390,6 +434,24 @@ class SyncClient:
             return response.json()
         except ValueError as exc:
             raise SyncError("sync.protocol", "response is not JSON") from exc
+
+
+def _tls_reason(exc: Exception) -> str:
+    """A short, fixed reason for a TLS failure (never the whole chain of exception texts)."""
+    text = str(exc)
+    for marker, reason in (
+        ("self-signed certificate", "self-signed certificate"),
+        ("unable to get local issuer certificate", "unknown certificate authority"),
+        ("certificate has expired", "certificate expired"),
+        ("Hostname mismatch", "certificate is for another host"),
+        ("IP address mismatch", "certificate is for another host"),
+        ("doesn't match", "certificate is for another host"),
+        ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed"),
+        ("WRONG_VERSION_NUMBER", "the server does not speak TLS"),
+    ):
+        if marker in text:
+            return reason
+    return "TLS handshake failed"
 
 
 def _problem_code(response: requests.Response) -> str:

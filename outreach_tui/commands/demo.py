@@ -136,7 +136,10 @@ def serve_central(db_path: Path, *, port: int = 0) -> Iterator[str]:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
+                if (
+                    requests.get(f"{url}/v1/health", timeout=1, allow_redirects=False).status_code
+                    == 200
+                ):
                     break
             if time.monotonic() > deadline or not thread.is_alive():
                 raise RuntimeError("the demo central API did not start")

@@ -15,6 +15,7 @@ from typing import IO, Any
 import click
 
 from outreach_tui.commands.common import Context, fail, pass_context
+from outreach_tui.domain.server_url import is_loopback_host
 
 _DB_HELP = "The central database file (SQLite; created when missing)."
 _EXISTING_DB_HELP = "The central database file (SQLite) made by 'outreach server run/add-device'."
@@ -67,6 +68,22 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _tls_options(cert: Path | None, key: Path | None) -> dict[str, Any]:
+    """uvicorn's TLS options, after checking that the pair loads (a clear stop otherwise)."""
+    if cert is None and key is None:
+        return {}
+    if cert is None or key is None:
+        fail("server.tls.pair", code=2)
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or "invalid"
+        fail("server.tls.bad", code=2, reason=reason)
+    return {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+
+
 @click.group()
 def server() -> None:
     """The reference central API of a branch: serve it, issue device tokens, export, payments."""
@@ -79,23 +96,50 @@ def server() -> None:
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
     help="Port to listen on (0: any free port, printed at start).",
 )  # fmt: skip
+@click.option(
+    "--tls-cert",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Serve HTTPS with this certificate (PEM, the full chain); needs --tls-key.",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The private key (PEM) of --tls-cert; keep it mode 0600.",
+)
 @pass_context
-def run(ctx: Context, db: Path, host: str, port: int) -> None:
-    """Serve the central API (push, pull, health, /openapi.json) until Ctrl+C."""
+def run(
+    ctx: Context, db: Path, host: str, port: int, tls_cert: Path | None, tls_key: Path | None
+) -> None:
+    """Serve the central API (push, pull, health, /openapi.json) until Ctrl+C.
+
+    Laptops send nothing over plain HTTP beyond loopback: serve HTTPS with --tls-cert and
+    --tls-key, or put a TLS proxy in front (docs/deploy.md).
+    """
     import uvicorn
 
     from sync.server import ServerSettings, create_app
 
+    tls = _tls_options(tls_cert, tls_key)
+    if not tls and not is_loopback_host(host):
+        click.echo(ctx.t("server.tls.plain_warning", host=host), err=True)
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     with _central(db) as storage:
         app = create_app(storage, settings=ServerSettings())
         config = uvicorn.Config(
-            app, log_config=_log_config(), access_log=True, server_header=False, lifespan="off"
+            app,
+            log_config=_log_config(),
+            access_log=True,
+            server_header=False,
+            lifespan="off",
+            **tls,
         )
+        scheme = "https" if tls else "http"
         click.echo(
-            ctx.t("server.run.listening", url=f"http://{shown_host}:{bound_port}", path=str(db))
+            ctx.t("server.run.listening", url=f"{scheme}://{shown_host}:{bound_port}", path=str(db))
         )
         sys.stdout.flush()
         # uvicorn stops gracefully on Ctrl+C, then re-raises the signal: that is our clean exit.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
+from outreach_tui.cafile import CaFileError, install_ca_file
 from outreach_tui.commands import common
 from outreach_tui.commands.common import (
     EXIT_LOCKED,
@@ -20,6 +22,7 @@ from outreach_tui.commands.common import (
     pass_context,
 )
 from outreach_tui.config import Settings, save_settings
+from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from outreach_tui.slips.keys import ensure_device_key, new_device_id
 
 
@@ -47,7 +50,16 @@ def locate(ctx: Context, as_json: bool) -> None:
 @click.option("--officer-name", required=True, help="The officer's name, printed on slips.")
 @click.option("--branch", required=True, help="Kantor cabang code the officer works for.")
 @click.option(
-    "--server", "server_url", default=None, help="Central API URL (http://… or https://…)."
+    "--server",
+    "server_url",
+    default=None,
+    help="Central API URL: https://… (http:// only for a server on this laptop).",
+)
+@click.option(
+    "--ca-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The branch's own CA certificate (PEM) to trust for the server; '' to remove it.",
 )
 @click.option("--token", "device_token", default=None, help="Device token issued by the branch.")
 @click.option(
@@ -60,6 +72,7 @@ def setup(
     officer_name: str,
     branch: str,
     server_url: str | None,
+    ca_file: Path | None,
     device_token: str | None,
     language: str | None,
 ) -> None:
@@ -72,7 +85,12 @@ def setup(
         branch=branch.strip(),
     )
     if server_url is not None:
-        values["server_url"] = server_url
+        try:
+            values["server_url"] = check_server_url(server_url)
+        except ServerUrlError as exc:
+            fail(exc.code, code=2, field="--server")
+    if ca_file is not None:
+        values["ca_file"] = _installed_ca(ctx, ca_file)
     # The token is a secret: it goes into the encrypted store, never into config.toml.
     token = device_token.strip() if device_token is not None else current.device_token
     values["device_token"] = ""
@@ -101,6 +119,18 @@ def setup(
     if created:
         click.echo(ctx.t("vault.created", path=str(common.make_vault(ctx.paths).key_file)))
     click.echo(ctx.t("setup.saved", path=str(path)))
+
+
+def _installed_ca(ctx: Context, source: Path) -> str:
+    """The kept copy of the branch's CA file ('' removes it), or a clear stop."""
+    if not str(source).strip() or str(source) == ".":
+        return ""
+    try:
+        target = install_ca_file(ctx.paths, source)
+    except CaFileError as exc:
+        fail(exc.code, code=2, **exc.params)
+    click.echo(ctx.t("ca_file.saved", path=str(target)))
+    return str(target)
 
 
 def _ensure_vault(ctx: Context) -> bool:

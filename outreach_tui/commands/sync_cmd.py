@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import click
 
 from outreach_tui.commands.common import Context, device_token, fail, pass_context
+from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from outreach_tui.sync_run import keep_less, make_client, summary_text
 from sync.client import SyncConfig, SyncError, SyncSummary
 
@@ -20,6 +22,9 @@ _EXIT_FOR = {
     "sync.server_busy": EXIT_UNREACHABLE,
     "sync.token_refused": EXIT_TOKEN,
     "sync.forbidden": EXIT_TOKEN,
+    "sync.insecure_url": EXIT_CONFIG,
+    "sync.tls_failed": EXIT_UNREACHABLE,
+    "sync.redirect_refused": EXIT_CONFIG,
 }
 
 
@@ -122,9 +127,18 @@ def sync_command(
     tok = (token or device_token(ctx)).strip()
     if not url:
         fail("sync.no_server", code=EXIT_CONFIG)
+    try:
+        url = check_server_url(url)
+    except ServerUrlError as exc:
+        fail(exc.code, code=EXIT_CONFIG, field="--server" if server_url else "server_url")
     if not tok:
         fail("sync.no_token", code=EXIT_CONFIG)
-    config = SyncConfig(url, tok, batch_size=batch_size, read_timeout=timeout, retries=retries)
+    ca_file = settings.ca_file
+    if ca_file and not Path(ca_file).is_file():
+        fail("ca_file.missing", code=EXIT_CONFIG, path=ca_file)
+    config = SyncConfig(
+        url, tok, batch_size=batch_size, read_timeout=timeout, retries=retries, ca_file=ca_file
+    )
     reporter = _Reporter(ctx)
     with ctx.store() as store:
         client = make_client(

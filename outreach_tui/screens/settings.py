@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from outreach_tui.config import Settings
+from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.session import Locked
 from outreach_tui.vault import VaultDamaged, WrongPassphrase
@@ -75,11 +76,10 @@ def check_form(values: dict[str, str], t: Any) -> tuple[dict[str, Any], dict[str
         )
     else:
         changes["officer_name"] = name
-    url = values.get("server_url", "").strip().rstrip("/")
-    if url and (not url.startswith(("http://", "https://")) or len(url) > 500 or " " in url):
-        errors["server_url"] = t("settings.bad_url", field=t("settings.field.server_url"))
-    else:
-        changes["server_url"] = url
+    try:
+        changes["server_url"] = check_server_url(values.get("server_url", ""))
+    except ServerUrlError as exc:
+        errors["server_url"] = t(exc.code, field=t("settings.field.server_url"))
     token = values.get("device_token", "").strip()
     if len(token) > TOKEN_MAX or any(ch.isspace() for ch in token):
         errors["device_token"] = t(

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from outreach_tui.config import Settings
+from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.slips.keys import ensure_device_key, new_device_id
 from outreach_tui.vault import MIN_PASSPHRASE_LENGTH, VaultExists
@@ -35,9 +36,10 @@ def check_setup(values: dict[str, str]) -> dict[str, tuple[str, dict[str, object
     for name in REQUIRED:
         if not values.get(name, "").strip():
             problems[name] = ("setup.tui.required", {})
-    url = values.get("server_url", "").strip()
-    if url and not url.startswith(("http://", "https://")):
-        problems["server_url"] = ("setup.tui.url", {})
+    try:
+        check_server_url(values.get("server_url", ""))
+    except ServerUrlError as exc:
+        problems["server_url"] = (exc.code, {})
     passphrase = values.get("passphrase", "")
     if passphrase and len(passphrase) < MIN_PASSPHRASE_LENGTH:
         problems["passphrase"] = ("vault.too_short", {"minimum": MIN_PASSPHRASE_LENGTH})
@@ -117,9 +119,10 @@ class SetupScreen(OutreachScreen):
                 field = str(error["loc"][0]) if error["loc"] else "officer_id"
                 problems.setdefault(field, ("setup.tui.invalid", {"rule": error["msg"]}))
             settings = None
-        for name, _label, _secret in FIELDS:
+        for name, label, _secret in FIELDS:
             key, params = problems.get(name, ("", {}))
-            self.query_one(f"#{name}-error", Static).update(self.t(key, **params) if key else "")
+            text = self.t(key, **{"field": self.t(label), **params}) if key else ""
+            self.query_one(f"#{name}-error", Static).update(text)
         if problems or settings is None:
             self.query_one("#setup-message", Static).update(self.t("form.fix_errors"))
             return

@@ -88,7 +88,7 @@ def test_setup_rejects_bad_server_url() -> None:
             "ftp://x",
         ],
     )
-    assert result.exit_code == 2 and "server_url" in result.stderr
+    assert result.exit_code == 2 and "--server" in result.stderr and "https://" in result.stderr
 
 
 def test_broken_settings_file_is_named(isolated_home: Path, tmp_path: Path) -> None:

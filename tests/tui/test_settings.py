@@ -99,7 +99,9 @@ async def test_bad_values_are_named_and_nothing_is_saved(ready_home: Path, make_
         assert error("lock_after_minutes") == (
             "Kunci layar setelah diam (menit): harus bilangan bulat dari 1 sampai 240."
         )
-        assert error("server_url").startswith("Alamat server pusat: harus diawali http://")
+        assert error("server_url").startswith(
+            "Alamat server pusat: alamat server harus diawali https://"
+        )
         assert error("officer_name") == "Nama petugas: wajib diisi."
         assert error("sync_interval_minutes") == ""
     assert on_disk(ready_home) == before
@@ -150,3 +152,19 @@ def test_check_form_types_the_values() -> None:
     assert changes["monthly_target"] == 40 and changes["server_url"] == ""
     _, errors = check_form({**values, "device_token": "a b", "theme": "blue"}, lambda k, **p: k)
     assert set(errors) == {"device_token", "theme"}
+
+
+async def test_plain_http_beyond_loopback_is_refused(ready_home: Path, make_tui) -> None:
+    """The settings screen never saves a server that would get people's data unencrypted."""
+    before = on_disk(ready_home)
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot)
+        fill(screen, server_url="http://203.0.113.7:8000")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        message = str(screen.query_one("#error-server_url", Static).render())
+        assert message.startswith("Alamat server pusat: data peserta tidak boleh dikirim tanpa")
+        assert "https://" in message
+    assert on_disk(ready_home) == before
