@@ -42,6 +42,7 @@ class Session:
     unlock_hint: str = ""  # shown on the unlock screen (the demo prints its passphrase there)
     _key: bytes | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
+    _new_key: bool = field(default=False, repr=False)  # made by this session: may create a store
 
     @classmethod
     def load(cls, paths: Paths, **kwargs: Any) -> Session:
@@ -105,13 +106,17 @@ class Session:
     def create_key(self, passphrase: str) -> bytes:
         """First run: a new data key wrapped under ``passphrase`` (checks the length rule)."""
         check_passphrase(passphrase)
-        return self.vault.create(passphrase)
+        key = self.vault.create(passphrase)
+        self._new_key = True
+        return key
 
     def open(self, data_key: bytes) -> Store:
         """Open the store with an unwrapped key (in the thread that will use it: the UI's)."""
         if self._store is not None:
             return self._store
-        self._store = open_unlocked_store(self.paths, data_key)
+        # Only right after the key was made may a store be created; later a missing or empty
+        # store is an error to show (StoreMissing), never a new empty store.
+        self._store = open_unlocked_store(self.paths, data_key, create=self._new_key)
         self._key = data_key
         return self._store
 
@@ -126,7 +131,7 @@ class Session:
 
         ``short_lived``: one job then closed (a count, an export): a small page cache.
         """
-        store = open_unlocked_store(self.paths, self.data_key)
+        store = open_unlocked_store(self.paths, self.data_key, create=False)
         if short_lived:
             limit_cache(store.db.conn)
         return store

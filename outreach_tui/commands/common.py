@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -22,10 +23,18 @@ from outreach_tui.config import (
     save_settings,
 )
 from outreach_tui.domain.i18n import translate
+from outreach_tui.safefile import (
+    OutputRefused,
+    atomic_output,
+    check_output,
+    database_family,
+    laptop_protected,
+)
 from outreach_tui.session import TOKEN_META
 from outreach_tui.vault import (
     MIN_PASSPHRASE_LENGTH,
     MigrationError,
+    StoreMissing,
     Vault,
     VaultDamaged,
     VaultExists,
@@ -43,6 +52,7 @@ EXIT_BAD_INPUT = 2  # e.g. a new passphrase shorter than the rule
 EXIT_WRONG_PASSPHRASE = 5
 EXIT_LOCKED = 6  # no passphrase available (no terminal, no env) or setup never ran
 EXIT_KEY_PROBLEM = 7  # key file missing or damaged, or it does not open the data file
+EXIT_STORE_MISSING = 11  # the store is gone or empty while its key exists (never recreated)
 PROMPT_ATTEMPTS = 3
 
 
@@ -62,6 +72,7 @@ class Context:
     """Built once per invocation from the environment; commands read what they need."""
 
     paths: Paths
+    new_key: bool = False  # the data key was made by this command: the store may be created
 
     @cached_property
     def settings(self) -> Settings:
@@ -119,6 +130,7 @@ class Context:
         passphrase = os.environ.get(PASSPHRASE_ENV)
         if not passphrase:
             fail("vault.not_set_up", code=EXIT_LOCKED)
+        self.new_key = True
         return create_vault(vault, passphrase)
 
     def _ask_passphrase(self) -> str:
@@ -134,7 +146,9 @@ class Context:
 
         key = self.data_key
         try:
-            store = open_unlocked_store(self.paths, key)
+            store = open_unlocked_store(self.paths, key, create=self.new_key)
+        except StoreMissing as exc:
+            fail(f"store.{exc.kind}", code=EXIT_STORE_MISSING, path=str(exc.path))
         except WrongKeyError:
             fail("vault.key_mismatch", code=EXIT_KEY_PROBLEM, path=str(self.paths.db_path))
         except MigrationError:
@@ -221,3 +235,39 @@ def fail(key: str, *, code: int = 1, **params: Any) -> NoReturn:
         pass
     click.echo(translate("error.prefix", lang) + " " + translate(key, lang, **params), err=True)
     raise SystemExit(code)
+
+
+def safe_output(
+    ctx: Context, out: Path | None, *, option: str = "--out", databases: Iterable[Path] = ()
+) -> Path | None:
+    """`out` when writing there cannot destroy data (the store, keys, settings, `databases`).
+
+    Checked before any work is done, so a refused path leaves everything untouched.
+    """
+    if out is None or str(out) == "-":
+        return out
+    protected = laptop_protected(ctx.paths)
+    files = [*protected["files"], *(f for db in databases for f in database_family(db))]
+    try:
+        check_output(out, files=files, folders=protected["folders"])
+    except OutputRefused as exc:
+        fail(exc.code, code=EXIT_BAD_INPUT, option=option, path=str(out))
+    return out
+
+
+@contextmanager
+def output_file(out: Path, *, text: bool = True, newline: str | None = None) -> Iterator[Any]:
+    """An atomic, private (0600) output; a failed write names the file and keeps the old one."""
+    try:
+        with atomic_output(out, text=text, newline=newline) as handle:
+            yield handle
+    except OSError as exc:
+        fail("output.write_failed", code=EXIT_BAD_INPUT, path=str(out), reason=os_reason(exc))
+
+
+def os_reason(exc: OSError) -> str:
+    """An OS error as a short translated-enough reason (errno name and text, no paths)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return f"{name}: {exc.strerror}" if name and exc.strerror else type(exc).__name__

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from outreach_tui.commands.common import Context, fail, pass_context
+from outreach_tui.commands.common import Context, fail, output_file, pass_context, safe_output
 from outreach_tui.domain.codes import STATUSES
 from outreach_tui.domain.nik import mask_nik
 from outreach_tui.domain.phone import format_phone_national
@@ -128,22 +128,24 @@ def export_command(
     since: str | None,
     plain: bool,
 ) -> None:
-    """Export records with their sync state, contribution and KPJ number."""
+    """Export records with their sync state, contribution and KPJ number.
+
+    The file is written atomically and readable by this user only (0600): it leaves the
+    encrypted store. It may never be the store, its keys or its settings.
+    """
     if fmt == "xlsx" and out is None:
         fail("export.xlsx_needs_out", code=2)
+    safe_output(ctx, out)
     with ctx.store() as store:
         records = store.iter_records(status=status, region_code=region, since=since)
-        if fmt == "xlsx":
-            assert out is not None
-            count = write_xlsx(records, str(out))
-        elif out is None:
+        if out is None:
             count = _write_text(fmt, records, sys.stdout, plain)
+        elif fmt == "xlsx":
+            with output_file(out, text=False) as handle:
+                count = write_xlsx(records, handle)
         else:
-            tmp = out.with_name(out.name + ".part")
-            newline = "" if fmt == "csv" else None
-            with tmp.open("w", encoding="utf-8", newline=newline) as handle:
+            with output_file(out, newline="" if fmt == "csv" else None) as handle:
                 count = _write_text(fmt, records, handle, plain)
-            tmp.replace(out)
     if out is not None:
         click.echo(ctx.t("export.done", count=count, path=str(out)), err=True)
 

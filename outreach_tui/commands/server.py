@@ -14,26 +14,26 @@ from typing import IO, Any
 
 import click
 
-from outreach_tui.commands.common import Context, fail, pass_context
+from outreach_tui.commands.common import Context, fail, output_file, pass_context, safe_output
 from outreach_tui.domain.server_url import is_loopback_host
 
-_DB_HELP = "The central database file (SQLite; created when missing)."
-_EXISTING_DB_HELP = "The central database file (SQLite) made by 'outreach server run/add-device'."
-
-
-def _existing(db: Path) -> Path:
-    """`db` when the file exists; a translated error otherwise (so a typo makes no empty DB)."""
-    if not db.is_file():
-        fail("server.db_missing", code=2, path=str(db))
-    return db
+_DB_HELP = "The central database file (SQLite; `run` creates it when missing)."
+_EXISTING_DB_HELP = "The central database file (SQLite) made by 'outreach server run/migrate'."
 
 
 @contextlib.contextmanager
-def _central(db: Path) -> Iterator[Any]:
-    """The central storage for the length of a command."""
-    from sync.server import open_central
+def _central(db: Path, *, create: bool = False) -> Iterator[Any]:
+    """The central storage for the length of a command.
 
-    storage = open_central(db)
+    Only `server run` and `server migrate` create a database; every other command on a
+    missing, empty or foreign file stops with a message and creates nothing.
+    """
+    from sync.server import CentralDbError, open_central
+
+    try:
+        storage = open_central(db, create=create)
+    except CentralDbError as exc:
+        fail(exc.code, code=2, path=str(db))
     try:
         yield storage
     finally:
@@ -127,7 +127,7 @@ def run(
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
-    with _central(db) as storage:
+    with _central(db, create=True) as storage:
         app = create_app(storage, settings=ServerSettings())
         config = uvicorn.Config(
             app,
@@ -149,8 +149,20 @@ def run(
     click.echo(ctx.t("server.run.stopped"))
 
 
-@server.command("add-device")
+@server.command("migrate")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_DB_HELP)
+@pass_context
+def migrate(ctx: Context, db: Path) -> None:
+    """Create the central database, or bring its schema up to date (as `run` does at start)."""
+    with _central(db, create=True) as storage:
+        version = storage.schema_version()
+    click.echo(ctx.t("server.migrate.done", path=str(db), version=version))
+
+
+@server.command("add-device")
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+)
 @click.option("--officer-id", required=True, help="The officer's or Perisai agent's id.")
 @click.option(
     "--branch", required=True, help="Kantor cabang code: the device sees only its records."
@@ -192,7 +204,7 @@ def revoke_device(ctx: Context, db: Path, device_id: str) -> None:
     from sync.server.central import utc_stamp
 
     at = utc_stamp()
-    with _central(_existing(db)) as storage:
+    with _central(db) as storage:
         device = storage.revoke_device(device_id.strip(), at)
     if device is None:
         fail("server.device.unknown", code=1, device_id=device_id)
@@ -222,13 +234,16 @@ def revoke_device(ctx: Context, db: Path, device_id: str) -> None:
 def export(
     ctx: Context, db: Path, fmt: str, out: Path | None, branch: str | None, plain: bool
 ) -> None:
-    """Export the central records, one per id (latest version, central status, KPJ, flags)."""
-    with _central(_existing(db)) as storage:
+    """Export the central records, one per id (latest version, central status, KPJ, flags).
+
+    A file is written atomically, mode 0600 (it holds personal data); never over a database.
+    """
+    safe_output(ctx, out, databases=[db])
+    with _central(db) as storage:
         if out is None:
             _write_export(storage, sys.stdout, fmt, branch, plain)
             return
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8", newline="") as stream:
+        with output_file(out, newline="") as stream:
             count = _write_export(storage, stream, fmt, branch, plain)
     click.echo(ctx.t("server.export.done", count=count, path=str(out)), err=True)
 
@@ -278,15 +293,15 @@ def device_report(
     from sync.server.device_report import device_report as make_report
 
     fmt = "json" if as_json else fmt
-    with _central(_existing(db)) as storage:
+    safe_output(ctx, out, databases=[db])
+    with _central(db) as storage:
         report = make_report(storage, device_id.strip(), names=names)
     if report is None:
         fail("server.device.unknown", code=1, device_id=device_id)
     if out is None:
         _write_report(ctx, report, sys.stdout, fmt, plain)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="") as stream:
+    with output_file(out, newline="") as stream:
         count = _write_report(ctx, report, stream, fmt, plain)
     click.echo(ctx.t("server.device_report.done", count=count, path=str(out)), err=True)
 
@@ -337,7 +352,7 @@ def mark_paid(ctx: Context, db: Path, record_id: str) -> None:
     """Record a participant's first payment: enrolled becomes active, and laptops pull it."""
     from sync.server.central import mark_paid as record_payment
 
-    with _central(_existing(db)) as storage:
+    with _central(db) as storage:
         result = record_payment(storage, record_id, today=dt.date.today())
     if result.outcome == "paid":
         click.echo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -23,6 +24,7 @@ from outreach_tui.commands.common import (
 )
 from outreach_tui.config import Settings, save_settings
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
+from outreach_tui.safefile import database_family, private_folder
 from outreach_tui.slips.keys import ensure_device_key, new_device_id
 
 
@@ -65,6 +67,12 @@ def locate(ctx: Context, as_json: bool) -> None:
 @click.option(
     "--language", type=click.Choice(["id", "en"]), default=None, help="Language of the tool."
 )
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Start over on purpose: keep the old store, keys and token aside (never deleted).",
+)
+@click.option("--yes", is_flag=True, help="With --reset: do not ask for confirmation.")
 @pass_context
 def setup(
     ctx: Context,
@@ -75,8 +83,12 @@ def setup(
     ca_file: Path | None,
     device_token: str | None,
     language: str | None,
+    reset: bool,
+    yes: bool,
 ) -> None:
     """Save this officer's settings without the TUI (first run, scripts)."""
+    if reset:
+        _reset(ctx, yes)
     current = ctx.settings
     values = current.model_dump()
     values.update(
@@ -121,6 +133,27 @@ def setup(
     click.echo(ctx.t("setup.saved", path=str(path)))
 
 
+def _reset(ctx: Context, yes: bool) -> None:
+    """Move the store, its key and the device keys into a dated folder (0700); delete nothing."""
+    paths = ctx.paths
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = paths.data_dir / "aside" / f"reset-{stamp}"
+    if not yes:
+        if not common.can_prompt():
+            fail("setup.reset.needs_yes", code=2)
+        if not click.confirm(ctx.t("setup.reset.confirm", folder=str(folder)), err=True):
+            fail("setup.reset.cancelled", code=1)
+    keep = [p for p in database_family(paths.db_path) if p.exists()]
+    keep += [p for p in paths.keys_dir.glob("*") if p.is_file()] if paths.keys_dir.exists() else []
+    private_folder(folder / "keys")
+    for path in keep:
+        target = folder / ("keys" if path.parent == paths.keys_dir else "") / path.name
+        os.replace(path, target)
+    ctx.new_key = False
+    ctx.__dict__.pop("data_key", None)
+    click.echo(ctx.t("setup.reset.done", folder=str(folder)), err=True)
+
+
 def _installed_ca(ctx: Context, source: Path) -> str:
     """The kept copy of the branch's CA file ('' removes it), or a clear stop."""
     if not str(source).strip() or str(source) == ".":
@@ -144,4 +177,5 @@ def _ensure_vault(ctx: Context) -> bool:
             fail("vault.no_passphrase", code=EXIT_LOCKED, env=PASSPHRASE_ENV)
         passphrase = ask_new_passphrase(ctx)
     ctx.__dict__["data_key"] = create_vault(vault, passphrase)
+    ctx.new_key = True
     return True

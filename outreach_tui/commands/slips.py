@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
-from outreach_tui.commands.common import Context, fail, pass_context
+from outreach_tui.commands.common import Context, fail, output_file, pass_context, safe_output
 from outreach_tui.domain.reference import normalize_region_code
 from outreach_tui.slips import keyring as keyring_module
 from outreach_tui.slips.content import Slip, make_slip
@@ -59,14 +58,9 @@ def _ready(ctx: Context) -> DeviceKey:
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    """Write atomically: a half-written slip never replaces a good one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        fail("slip.write_failed", code=2, path=str(path), reason=exc.strerror or str(exc))
+    """Write atomically and privately (0600): a half-written slip never replaces a good one."""
+    with output_file(path, text=False) as handle:
+        handle.write(data)
 
 
 def _render(slip: Slip, fmt: str, size: str) -> bytes:
@@ -168,6 +162,7 @@ def slip(
         fmt, size = _resolve(fmt, size, address)
     except PrinterError as exc:
         _stop(ctx, exc, code=2)
+    safe_output(ctx, out)
     key = _ready(ctx)
     with ctx.store() as store:
         record = store.get_record(record_id)
@@ -193,6 +188,7 @@ def slip(
         stdout = sys.stdout.buffer
         if stdout.isatty():
             path = Path(f"slip-{made.reference}.{_EXTENSIONS[fmt]}")
+            safe_output(ctx, path)
             _write_file(path, data)
             click.echo(ctx.t("slip.written", reference=made.reference, path=str(path)), err=True)
         else:
@@ -255,6 +251,7 @@ def slips(
 
     if out.suffix.lower() != ".pdf":
         fail("slips.needs_pdf", code=2)
+    safe_output(ctx, out)
     key = _ready(ctx)
     document = SlipDocument()
     skipped = 0

@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, 
 
 from outreach_tui import messages
 from outreach_tui.domain.codes import STATUSES
+from outreach_tui.safefile import atomic_output, private_folder
 from outreach_tui.screens.base import OutreachModal, OutreachScreen
 from outreach_tui.session import Locked
 from outreach_tui.widgets.bar_chart import BarChart
@@ -98,7 +99,7 @@ def build_report(store: Any, region_code: str | None, today: date) -> Report:
 def write_report_csv(report: Report, path: Path) -> int:
     """Write the report's rows as CSV (UTF-8 with BOM for spreadsheets); how many rows."""
     rows = report.rows()
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
+    with atomic_output(path, encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(REPORT_FIELDS)
         writer.writerows(rows)
@@ -286,9 +287,9 @@ class ReportsScreen(OutreachScreen):
         except Locked:
             return
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
             rows = write_report_csv(report, report_path)
-            with records_path.open("w", encoding="utf-8", newline="") as out:
+            with atomic_output(records_path, newline="") as out:
                 count = write_csv(store.iter_records(region_code=report.region_code), out)
         except OSError as exc:
             self.app.call_from_thread(self._export_failed, folder, exc)

@@ -7,7 +7,6 @@ saving and printing run in thread workers: key files, PDF rendering and printers
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -20,6 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from outreach_tui.safefile import (
+    OutputRefused,
+    atomic_write_bytes,
+    check_output,
+    laptop_protected,
+)
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.widgets.qr import QRCode
 
@@ -34,15 +39,8 @@ def default_folder(data_dir: Path) -> Path:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write atomically: a half-written slip never replaces a good one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write atomically and privately (0600): a half-written slip never replaces a good one."""
+    atomic_write_bytes(path, data)
 
 
 def default_cups_printer() -> str:
@@ -174,6 +172,13 @@ class SlipPreviewScreen(OutreachScreen):
             self._say(self.t("slip_preview.no_folder"), error=True)
             return
         path = Path(folder).expanduser() / f"slip-{self.slip.reference}.pdf"
+        try:
+            check_output(path, **laptop_protected(self.session.paths))
+        except OutputRefused as exc:
+            self._say(
+                self.t(exc.code, option=self.t("slip_preview.folder").rstrip(":")), error=True
+            )
+            return
         self._say(self.t("slip_preview.saving"))
         self._save_pdf(self.slip, path)
 

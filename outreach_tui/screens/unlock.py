@@ -13,7 +13,13 @@ from textual.worker import get_current_worker
 
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.store import WrongKeyError
-from outreach_tui.vault import MigrationError, VaultDamaged, VaultMissing, WrongPassphrase
+from outreach_tui.vault import (
+    MigrationError,
+    StoreMissing,
+    VaultDamaged,
+    VaultMissing,
+    WrongPassphrase,
+)
 
 
 class UnlockScreen(OutreachScreen):
@@ -85,6 +91,9 @@ class UnlockScreen(OutreachScreen):
             return
         except MigrationError:
             self._failed("vault.migration_failed", path=str(self.session.paths.db_path))
+            return
+        except StoreMissing as exc:
+            self._failed(f"store.{exc.kind}", path=str(exc.path))
             return
         self.dismiss(True)
 

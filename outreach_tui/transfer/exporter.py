@@ -64,7 +64,7 @@ def write_json(records: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def write_xlsx(records: Iterable[Mapping[str, Any]], path: str) -> int:
+def write_xlsx(records: Iterable[Mapping[str, Any]], path: Any) -> int:
     """Write an Excel workbook; identifiers are text cells so no digit is lost."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .blob import BlobError, decrypt_blob, encrypt_blob
 from .keyfile import DEFAULT_KDF, OWASP_MINIMUM, KdfParams
 from .migrate import MigrationError, encrypt_plain_store, is_plain_sqlite
-from .store import open_unlocked_store
+from .store import StoreMissing, check_store_present, open_unlocked_store
 from .throttle import MAX_DELAY_SECONDS, delay_after
 from .vault import (
     MIN_PASSPHRASE_LENGTH,
@@ -33,6 +33,7 @@ __all__ = [
     "KdfParams",
     "MigrationError",
     "PassphraseTooShort",
+    "StoreMissing",
     "Vault",
     "VaultDamaged",
     "VaultError",
@@ -40,6 +41,7 @@ __all__ = [
     "VaultMissing",
     "WrongPassphrase",
     "check_passphrase",
+    "check_store_present",
     "decrypt_blob",
     "delay_after",
     "encrypt_blob",

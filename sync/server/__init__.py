@@ -6,10 +6,11 @@
 
 from sync.server.app import create_app
 from sync.server.settings import ServerSettings
-from sync.server.sqlite_storage import SqliteCentralStorage, open_central
+from sync.server.sqlite_storage import CentralDbError, SqliteCentralStorage, open_central
 from sync.server.storage import CentralStorage, CentralWriter, Device
 
 __all__ = [
+    "CentralDbError",
     "CentralStorage",
     "CentralWriter",
     "Device",

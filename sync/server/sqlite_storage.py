@@ -9,9 +9,11 @@ database file (`Checkpointer`), so a commit only appends to the WAL and fsyncs i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -85,6 +87,10 @@ class SqliteCentralStorage:
         with self._lock:
             self._connections.append(conn)
         return conn
+
+    def schema_version(self) -> int:
+        """The schema version this database is at (PRAGMA user_version)."""
+        return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
 
     def add_device(self, device: Device, token_hash: str) -> None:
         """Register a device under the sha256 of its token."""
@@ -265,8 +271,68 @@ class SqliteCentralStorage:
         self.close()
 
 
-def open_central(path: Path | str) -> SqliteCentralStorage:
-    """Open (creating and migrating as needed) the central database file at `path`."""
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class CentralDbError(Exception):
+    """The central database cannot be opened as asked; `code` is a translation key."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _private_file(target: Path) -> None:
+    """Create the database file 0600 in a 0700 folder; SQLite gives -wal/-shm the same mode."""
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(target.parent, 0o700)
+    fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _check_existing(target: Path) -> None:
+    """A file that is there, is SQLite, and holds a central schema; CentralDbError otherwise."""
+    if not target.exists():
+        raise CentralDbError("server.db_missing")
+    if not target.is_file():
+        raise CentralDbError("server.db_not_sqlite")
+    with target.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if not header:
+        raise CentralDbError("server.db_empty")
+    if header != SQLITE_MAGIC:
+        raise CentralDbError("server.db_not_sqlite")
+    try:
+        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            has_devices = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'devices'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise CentralDbError("server.db_not_sqlite") from None
+    if version < 1 or not has_devices:
+        raise CentralDbError("server.db_not_central")
+
+
+def open_central(path: Path | str, *, create: bool = True) -> SqliteCentralStorage:
+    """Open the central database file at `path`, migrating its schema as needed.
+
+    Only `create=True` (serving, or an explicit migrate) makes a new file; a command on a
+    missing, empty or foreign file raises CentralDbError and creates nothing. The file and its
+    -wal/-shm are private to the service user (0600) whatever the umask.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if create and (not target.exists() or target.stat().st_size == 0):
+        _private_file(target)
+    else:
+        _check_existing(target)
+        with contextlib.suppress(OSError):
+            os.chmod(target, 0o600)
     return SqliteCentralStorage(target)

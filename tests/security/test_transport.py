@@ -158,6 +158,7 @@ def https_server(db: Path, cert: Path, key: Path) -> Iterator[str]:
 
 
 def _device(db: Path) -> str:
+    assert CliRunner().invoke(main, ["server", "migrate", "--db", str(db)]).exit_code == 0
     result = CliRunner().invoke(
         main,
         ["server", "add-device", "--db", str(db), "--officer-id", "p1", "--branch", "KC-BOGOR",

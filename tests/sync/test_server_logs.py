@@ -70,6 +70,7 @@ def test_app_and_uvicorn_logs_carry_no_personal_data(
 
 def test_server_run_logs_paths_only_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     db = tmp_path / "central.db"
+    assert CliRunner().invoke(main, ["server", "migrate", "--db", str(db)]).exit_code == 0
     added = CliRunner().invoke(
         main,
         [

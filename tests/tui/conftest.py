@@ -15,7 +15,7 @@ import pytest
 from outreach_tui.app import OutreachApp, make_app
 from outreach_tui.config import Settings, resolve_paths, save_settings
 from outreach_tui.session import Session
-from outreach_tui.vault import Vault
+from outreach_tui.vault import Vault, open_unlocked_store
 from tests.conftest import TEST_PASSPHRASE
 
 SIZE = (120, 40)
@@ -43,7 +43,8 @@ def ready_home(isolated_home: Path) -> Path:
             monthly_target=40,
         ),
     )
-    Vault(paths).create(TEST_PASSPHRASE)
+    # As `outreach setup` and the first-run screen do: the key, then at once the store.
+    open_unlocked_store(paths, Vault(paths).create(TEST_PASSPHRASE)).close()
     return isolated_home
 
 
