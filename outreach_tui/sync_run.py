@@ -16,7 +16,7 @@ from outreach_tui.config import Paths
 from outreach_tui.domain.i18n import translate
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from sync.client import Progress, SyncClient, SyncConfig, SyncStore
-from sync.protocol import API_PREFIX
+from sync.protocol import API_PREFIX, HOLDER_MARKERS
 from sync.summary import SyncSummary
 
 PROBE_TIMEOUT = 2.0  # seconds: the probe must stay cheap on a weak field connection
@@ -114,3 +114,11 @@ def keep_less(store: Any, retention_days: int) -> int:
     except Exception as exc:  # the sync itself succeeded: never turn that into a failure
         logging.getLogger(__name__).warning("retention purge failed: %s", type(exc).__name__)
         return 0
+
+
+def duplicate_text(other: str, lang: str, key: str = "sync.duplicate_of") -> str:
+    """Why a record is set aside as a duplicate: the other record's id when it is one of ours,
+    else who resolves it (the central API never names a record of a colleague or a branch)."""
+    if other in HOLDER_MARKERS:
+        return translate(f"sync.duplicate_of.{other}", lang)
+    return translate(key, lang, other=other)

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from outreach_tui.domain.record import RECORD_FIELDS
+
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
 
@@ -24,6 +26,23 @@ MAX_PULL_ITEMS = 2000
 # (value "1"). Answers carry the field only then: clients built before it forbid unknown
 # keys in an answer, so an unasked-for field would make their every push fail.
 CURRENT_VERSION_HEADER = "Outreach-Current-Version"
+
+# `duplicate_of` of a flagged record whose NIK is held by a record the device has no right to
+# know (another branch's, or a colleague's): a marker, never that record's id. Older laptops
+# read any non-empty value as "flagged", so they keep the record set aside as they should.
+HELD_IN_OTHER_BRANCH = "held-in-other-branch"
+HELD_BY_COLLEAGUE = "held-by-colleague"
+HOLDER_MARKERS = frozenset({HELD_IN_OTHER_BRANCH, HELD_BY_COLLEAGUE})
+
+# The keys a pushed item's `data` may carry: the record contract (DESIGN.md) and the visit's
+# fields. Anything else is refused per item, so nothing unasked-for is ever stored.
+# (monthly_contribution and kpj_number are export-only fields of the contract: laptops send the
+# contribution they computed; the server decides both itself.)
+RECORD_DATA_FIELDS = frozenset({*RECORD_FIELDS, "monthly_contribution", "kpj_number"})
+VISIT_DATA_FIELDS = frozenset(
+    {"id", "record_id", "at", "region_code", "rw", "rt", "outcome", "note", "officer_id"}
+)
+MAX_DATA_TEXT = 1000  # characters of any one text value (fields with their own rule: less)
 
 ItemKind = Literal["record", "visit"]
 ItemStatus = Literal["accepted", "duplicate", "conflict", "rejected"]

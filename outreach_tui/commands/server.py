@@ -159,6 +159,42 @@ def migrate(ctx: Context, db: Path) -> None:
     click.echo(ctx.t("server.migrate.done", path=str(db), version=version))
 
 
+@server.command("forget")
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+)
+@click.option("--record", "record_id", required=True, help="The record id to forget.")
+@click.option("--reason", default="", help="Why (kept in the audit log): the request and its date.")
+@click.option("--by", "by", default=None, help="Who decided (default: the system user).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_context
+def forget(ctx: Context, db: Path, record_id: str, reason: str, by: str | None, yes: bool) -> None:
+    """Forget any record of the branch centrally (UU 27/2022): a branch staff action, audited.
+
+    Devices may forget only their own officer's records; this command is for the others.
+    Exit 0 forgotten; 1 unknown record; 2 bad input.
+    """
+    import getpass
+
+    from sync.server.central import utc_stamp
+    from sync.server.forget import staff_forget
+
+    if not reason.strip():
+        fail("server.forget.reason_required", code=2)
+    if not yes:
+        if not sys.stdin.isatty():
+            fail("server.forget.needs_yes", code=2)
+        click.confirm(ctx.t("server.forget.confirm", record_id=record_id), abort=True, err=True)
+    actor = f"staff:{(by or getpass.getuser()).strip()[:64]}"
+    with _central(db) as storage:
+        state, moved = staff_forget(storage, record_id, utc_stamp(), actor=actor, reason=reason)
+    if state is None:
+        fail("server.forget.not_found", code=1, record_id=record_id)
+    click.echo(
+        ctx.t("server.forget.done", record_id=state.record_id, actor=actor, moved=len(moved))
+    )
+
+
 @server.command("add-device")
 @click.option(
     "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP

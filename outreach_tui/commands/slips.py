@@ -343,6 +343,8 @@ def slip_key(ctx: Context, add_file: str | None, list_keys: bool) -> None:
     from outreach_tui.slips.signing import KeyFormatError
 
     if add_file is not None:
+        # Trusting a key changes what this laptop accepts as genuine: the officer unlocks first.
+        _ = ctx.data_key
         info = _read_key_file(ctx, add_file)
         try:
             added = keyring_module.add_known_key(ctx.paths, {**info, "source": "manual"})

@@ -11,7 +11,7 @@ import click
 
 from outreach_tui.commands.common import Context, device_token, fail, pass_context
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
-from outreach_tui.sync_run import keep_less, make_client, summary_text
+from outreach_tui.sync_run import duplicate_text, keep_less, make_client, summary_text
 from sync.client import SyncConfig, SyncError, SyncSummary
 
 # Exit codes: 0 everything acknowledged; 1 items set aside (rejected, conflict, duplicate
@@ -180,7 +180,7 @@ def _set_aside_line(ctx: Context, kind: str, item: dict[str, Any], status: str) 
     """One line on stderr for a record or visit set aside, with its reasons."""
     reasons = "; ".join(f"{r['field']}: {r['message']}" for r in item.get("reasons") or [])
     if item.get("duplicate_of"):
-        reasons = reasons or ctx.t("sync.duplicate_of", other=item["duplicate_of"])
+        reasons = reasons or duplicate_text(item["duplicate_of"], ctx.lang)
     click.echo(
         ctx.t(
             "sync.set_aside_line",

@@ -32,6 +32,7 @@ from outreach_tui.screens.visit_dialog import (
     day_text,
 )
 from outreach_tui.store.records import StaleVersionError
+from outreach_tui.sync_run import duplicate_text
 
 SLIP_STATUSES = ("enrolled", "active")  # as outreach_tui.slips.payload.SLIP_STATUSES
 SET_ASIDE = ("duplicate", "conflict", "rejected")
@@ -255,7 +256,9 @@ class RecordDetailScreen(OutreachScreen):
                 f"{r.get('field')}: {r.get('message')}" for r in found.get("reasons") or []
             )
             if not reasons and found.get("duplicate_of"):
-                reasons = self.t("detail.sync.duplicate_of", other=found["duplicate_of"])
+                reasons = duplicate_text(
+                    found["duplicate_of"], self.session.lang, "detail.sync.duplicate_of"
+                )
             shown = self.t(
                 "detail.sync.set_aside",
                 state=self.t(f"sync.status.{state}"),

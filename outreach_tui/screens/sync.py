@@ -24,7 +24,7 @@ from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.screens.sync_dialog import KeepMineDialog
 from outreach_tui.session import Locked
 from outreach_tui.store.conflicts import ConflictError
-from outreach_tui.sync_run import summary_text
+from outreach_tui.sync_run import duplicate_text, summary_text
 from outreach_tui.sync_worker import NOT_CONFIGURED, SyncOutcome, sync_controller
 
 RUNS_SHOWN = 20
@@ -79,7 +79,7 @@ def set_aside_reasons(row: dict[str, Any], lang: str) -> str:
     """Why a record waits set aside, every reason translated, in one line."""
     reasons = [reason_text(r, lang, row.get("duplicate_of")) for r in row.get("reasons") or []]
     if not reasons and row.get("duplicate_of"):
-        reasons = [translate("sync.duplicate_of", lang, other=row["duplicate_of"])]
+        reasons = [duplicate_text(row["duplicate_of"], lang)]
     return "; ".join(reasons) or "-"
 
 

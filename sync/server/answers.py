@@ -11,8 +11,19 @@ from typing import Any
 
 from outreach_tui.domain import codes, fields
 from outreach_tui.domain.problems import Problem
-from sync.protocol import CURRENT_VERSION_HEADER, ItemStatus, PushItem, Reason
+from sync.protocol import (
+    CURRENT_VERSION_HEADER,
+    HELD_BY_COLLEAGUE,
+    HELD_IN_OTHER_BRANCH,
+    MAX_DATA_TEXT,
+    RECORD_DATA_FIELDS,
+    VISIT_DATA_FIELDS,
+    ItemStatus,
+    PushItem,
+    Reason,
+)
 from sync.server.storage import (
+    CentralWriter,
     Device,
     RecordHead,
     RecordState,
@@ -96,14 +107,43 @@ def _flag(duplicate_of: str) -> Problem:
     return Problem("nik", "nik.held_by_other", {"duplicate_of": duplicate_of})
 
 
-def _replay(item: PushItem, ctx: PushContext, state: RecordState | RecordHead | None) -> Answer:
+def shown_holder(
+    writer: CentralWriter, branch: str, officer_id: str, holder: str | None
+) -> tuple[str | None, tuple[Problem, ...]]:
+    """What the owner of a flagged record may learn of the record holding its NIK.
+
+    Its id only when the holder is the same officer's own record; otherwise a marker
+    (`HELD_IN_OTHER_BRANCH`, `HELD_BY_COLLEAGUE`) and a reason saying who resolves it: no id,
+    name or anything else of a record the device has no right to.
+    """
+    if holder is None:
+        return None, ()
+    state = writer.record_state(holder)
+    if state is None or state.branch != branch:
+        return HELD_IN_OTHER_BRANCH, (Problem("nik", "nik.held_in_other_branch"),)
+    if state.officer_id != officer_id:
+        return HELD_BY_COLLEAGUE, (Problem("nik", "nik.held_by_colleague"),)
+    return holder, (_flag(holder),)
+
+
+def _replay(
+    item: PushItem,
+    ctx: PushContext,
+    state: RecordState | RecordHead | None,
+    writer: CentralWriter | None = None,
+) -> Answer:
     """The answer to a version already stored: `duplicate`, with the record's central facts."""
     flagged = state.duplicate_of if state is not None else None
+    problems: tuple[Problem, ...] = ()
+    if flagged and writer is not None:
+        flagged, problems = shown_holder(writer, ctx.device.branch, ctx.device.officer_id, flagged)
+    elif flagged:  # pragma: no cover - every caller passes its writer
+        flagged, problems = HELD_BY_COLLEAGUE, (Problem("nik", "nik.held_by_colleague"),)
     return _answer(
         item,
         "duplicate",
         ctx,
-        *((_flag(flagged),) if flagged else ()),
+        *problems,
         duplicate_of=flagged,
         kpj_number=state.kpj_number if state is not None else None,
     )
@@ -134,12 +174,33 @@ def _checked(item: PushItem, ctx: PushContext) -> _Checked:
         raise _refuse(item, "rejected", ctx, Problem("data", "data.encoding")) from None
     if digest != item.content_hash.lower():
         raise _refuse(item, "rejected", ctx, Problem("content_hash", "content_hash.mismatch"))
+    _strict_fields(item, ctx)
     data_id = item.data.get("id")
     if not fields.is_blank(data_id):
         inner_id, bad = fields.read_uuid(data_id, "id")
         if bad or inner_id != item_id:
             raise _refuse(item, "rejected", ctx, Problem("id", "id.mismatch"))
     return _Checked(item_id, digest, text)
+
+
+def _strict_fields(item: PushItem, ctx: PushContext) -> None:
+    """Refuse keys outside the contract and overlong texts, naming each (no value quoted)."""
+    allowed = RECORD_DATA_FIELDS if item.kind == "record" else VISIT_DATA_FIELDS
+    problems = [
+        Problem(str(name)[:64], "field.unknown") for name in item.data if name not in allowed
+    ]
+    problems += [
+        Problem(str(name), "field.too_long", {"max": MAX_DATA_TEXT})
+        for name, value in item.data.items()
+        if name in allowed and isinstance(value, str) and len(value) > MAX_DATA_TEXT
+    ]
+    problems += [
+        Problem(str(name), "field.not_scalar")
+        for name, value in item.data.items()
+        if name in allowed and isinstance(value, dict | list)
+    ]
+    if problems:
+        raise _refuse(item, "rejected", ctx, *problems[:20])
 
 
 def _incoming_status(data: Mapping[str, Any]) -> str | None:

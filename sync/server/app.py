@@ -240,8 +240,13 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
             int, Query(ge=1, le=MAX_PULL_ITEMS, description="At most this many changes.")
         ] = MAX_PULL_ITEMS,
     ) -> PullResponse:
-        """The branch's server changes after `cursor`; ask again with the answer's cursor."""
-        changes, more = storage.changes_after(device.branch, cursor, limit)
+        """This officer's server changes after `cursor`; ask again with the answer's cursor.
+
+        Only changes of records the device's officer owns: nothing of a colleague's records.
+        """
+        changes, more = storage.changes_after(
+            device.branch, cursor, limit, officer_id=device.officer_id
+        )
         next_cursor = changes[-1].seq if changes else cursor
         logger.info(
             "pull device=%s cursor=%d changes=%d more=%s",
@@ -275,6 +280,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
             register_key=register_key,
             authenticate=authenticated,
             list_keys=storage.branch_keys,
+            record_lookup=storage.record,
         )
     )
 

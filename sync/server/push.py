@@ -45,12 +45,12 @@ from sync.server.answers import (
     _answer,
     _Checked,
     _checked,
-    _flag,
     _incoming_status,
     _not_after_base,
     _refuse,
     _Refused,
     _replay,
+    shown_holder,
 )
 from sync.server.storage import (
     CentralStorage,
@@ -73,6 +73,10 @@ def _record(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _C
     device = ctx.device
     if state is not None and state.branch != device.branch:
         raise _refuse(item, "rejected", ctx, Problem("id", "branch.forbidden"))
+    if state is not None and state.officer_id != device.officer_id:
+        # A new version of a colleague's record: only its owner (any of the owner's laptops)
+        # changes it; the branch reassigns work, a token does not.
+        raise _refuse(item, "rejected", ctx, Problem("id", "officer.forbidden"))
     stored = NewVersion(
         record_id, item.version, base, digest, checked.data_json, device.branch, device.officer_id,
         device.device_id, ctx.at,
@@ -109,16 +113,17 @@ def _record(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _C
     if state is None and not writer.insert_version(stored):  # pragma: no cover - see storage
         raise _Refused(_stored_already(writer, item, ctx, stored, state))
     was_flagged = state.duplicate_of if state is not None else None
+    shown, flag_reasons = shown_holder(writer, device.branch, device.officer_id, holder)
     if holder != was_flagged:
         writer.log_change(
-            device.branch, record_id, "duplicate_nik", {"duplicate_of": holder}, ctx.at
+            device.branch, record_id, "duplicate_nik", {"duplicate_of": shown}, ctx.at
         )
     kpj = state.kpj_number if state is not None else None
     if holder is None and kpj is None and record.get("status") in KPJ_STATUSES:
         kpj, _ = writer.assign_kpj(record_id, ctx.at)
         writer.log_change(device.branch, record_id, "kpj_number", {"kpj_number": kpj}, ctx.at)
     if holder is not None:
-        return _answer(item, "duplicate", ctx, _flag(holder), duplicate_of=holder, kpj_number=kpj)
+        return _answer(item, "duplicate", ctx, *flag_reasons, duplicate_of=shown, kpj_number=kpj)
     return _answer(item, "accepted", ctx, kpj_number=kpj)
 
 
@@ -141,7 +146,7 @@ def _stored_already(
     """Step 3's answer when (record id, version) is taken: a replay, or other content."""
     existing = writer.stored_version(stored.record_id, stored.version)
     if existing is not None and existing.content_hash == stored.content_hash:
-        return _replay(item, ctx, state)
+        return _replay(item, ctx, state, writer)
     params: dict[str, object] = {"version": item.version}
     if state is not None:
         params["current_version"] = state.version
@@ -351,7 +356,7 @@ def push_items(
                 and head.version == item.version
                 and head.content_hash == checked.digest
             ):
-                batch.results[index] = _replay(item, ctx, head)  # nothing to write
+                batch.results[index] = _replay(item, ctx, head, writer)  # nothing to write
             else:
                 batch.flush()
                 batch.one(index, checked)

@@ -116,12 +116,31 @@ def _known(info: Mapping[str, Any] | None, key_id: str, branch: str | None) -> K
     return known if known.key_id == key_id else None
 
 
+def _central_check(
+    info: Mapping[str, Any] | None, payload: Any, record: Any, branch: str | None
+) -> str | None:
+    """Why a slip whose signature holds is still not valid centrally, or None.
+
+    The key must not have been replaced before the slip was issued, and the slip's record
+    must exist in the caller's branch, be enrolled or active, and belong to the signer.
+    """
+    replaced_at = (info or {}).get("replaced_at")
+    if replaced_at and payload.issued.isoformat() > str(replaced_at)[:10]:
+        return "key_replaced"
+    if record is None or record.branch != branch:
+        return "record_unknown"
+    if record.status not in ("enrolled", "active") or record.officer_id != payload.officer_id:
+        return "record_mismatch"
+    return None
+
+
 def make_slips_router(
     *,
     key_lookup: KeyLookup,
     register_key: RegisterKey,
     authenticate: Callable[..., Any],
     list_keys: ListKeys | None = None,
+    record_lookup: Callable[[str], Any] | None = None,
 ) -> APIRouter:
     """The `/v1/slips/verify` and `/v1/devices/key` routes (and `/v1/devices/keys`)."""
     router = APIRouter(prefix=API_PREFIX, tags=["slips"])
@@ -137,27 +156,34 @@ def make_slips_router(
         lang = language_of(request.headers)
         branch = getattr(device, "branch", None)
         keyring: dict[str, KnownKey] = {}
+        info: Mapping[str, Any] | None = None
         try:
             key_id = parse_slip(body.payload).key_id
         except ValueError:
             key_id = None
         if key_id is not None:
-            known = _known(key_lookup(key_id), key_id, branch)
+            info = key_lookup(key_id)
+            known = _known(info, key_id, branch)
             if known is not None:
                 keyring[key_id] = known
         result = verify_payload(body.payload, keyring)
         payload, signer = result.payload, result.signer
+        valid, reason_code = result.valid, result.reason_code
+        if valid and payload is not None and record_lookup is not None:
+            refused = _central_check(info, payload, record_lookup(payload.record_id), branch)
+            if refused is not None:
+                valid, reason_code = False, refused
         logger.info(
             "slip verify device=%s key=%s valid=%s reason=%s",
             getattr(device, "device_id", "-"),
             key_id or "-",
-            result.valid,
-            result.reason_code,
+            valid,
+            reason_code,
         )
         return VerifyResponse(
-            valid=result.valid,
-            reason=result.reason_code,
-            message=translate(f"slip.reason.{result.reason_code}", lang),
+            valid=valid,
+            reason=reason_code,
+            message=translate(f"slip.reason.{reason_code}", lang),
             key_id=payload.key_id if payload else None,
             officer_id=payload.officer_id if payload else None,
             branch=signer.branch if signer else None,

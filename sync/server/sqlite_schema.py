@@ -177,6 +177,26 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE records ADD COLUMN consent_by TEXT;
     ALTER TABLE records ADD COLUMN consent_version TEXT;
     """,
+    # 5: least privilege. A server change names the officer who owns its record, so a device
+    # pulls only its own officer's changes; a device has one active slip key (a replaced one
+    # keeps verifying slips issued before it was replaced); what the branch does by hand
+    # (forget another officer's record) and key replacements are audited.
+    """
+    ALTER TABLE server_changes ADD COLUMN officer_id TEXT;
+    UPDATE server_changes SET officer_id =
+        (SELECT r.officer_id FROM records r WHERE r.record_id = server_changes.record_id);
+    CREATE INDEX server_changes_officer ON server_changes (branch, officer_id, seq);
+    ALTER TABLE device_keys ADD COLUMN replaced_at TEXT;
+    CREATE TABLE central_audit (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        TEXT NOT NULL,
+        actor     TEXT NOT NULL,  -- 'device:<id>' or 'staff:<name>'
+        action    TEXT NOT NULL,  -- forget, key_registered, key_replaced
+        record_id TEXT,
+        key_id    TEXT,
+        reason    TEXT
+    );
+    """,
 )
 
 

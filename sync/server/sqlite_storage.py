@@ -135,25 +135,44 @@ class SqliteCentralStorage:
         )
 
     def register_device_key(self, device: Device, key_id: str, public_key: str, at: str) -> bool:
-        """Keep a device's slip key; False when the key id belongs to another device."""
-        conn = self._conn()
-        conn.execute(
-            "INSERT INTO device_keys (key_id, device_id, public_key, registered_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING",
-            (key_id, device.device_id, public_key, at),
-        )
-        row = conn.execute(
-            "SELECT device_id, public_key FROM device_keys WHERE key_id = ?", (key_id,)
-        ).fetchone()
-        return bool(row) and row[0] == device.device_id and row[1] == public_key
+        """Make `key_id` the device's one active slip key; False when it is another device's.
+
+        A new key replaces the active one (`replaced_at`): slips signed with the old key before
+        that moment still verify. Registering the active key again changes nothing.
+        """
+        with self.write() as writer:
+            conn = self._conn()
+            row = conn.execute(
+                "SELECT device_id, public_key, replaced_at FROM device_keys WHERE key_id = ?",
+                (key_id,),
+            ).fetchone()
+            if row is not None:
+                return row[0] == device.device_id and row[1] == public_key and row[2] is None
+            actor = f"device:{device.device_id}"
+            old = conn.execute(
+                "SELECT key_id FROM device_keys WHERE device_id = ? AND replaced_at IS NULL",
+                (device.device_id,),
+            ).fetchall()
+            for (old_id,) in old:
+                conn.execute(
+                    "UPDATE device_keys SET replaced_at = ? WHERE key_id = ?", (at, old_id)
+                )
+                writer.audit(at, actor, "key_replaced", key_id=old_id, reason=key_id)
+            conn.execute(
+                "INSERT INTO device_keys (key_id, device_id, public_key, registered_at) "
+                "VALUES (?, ?, ?, ?)",
+                (key_id, device.device_id, public_key, at),
+            )
+            writer.audit(at, actor, "key_registered", key_id=key_id)
+        return True
 
     def device_key(self, key_id: str) -> dict[str, Any] | None:
         """A slip key with its officer, branch and whether its device was revoked."""
         row = (
             self._conn()
             .execute(
-                "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at "
-                "FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
+                "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at, "
+                "k.replaced_at FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
                 "WHERE k.key_id = ?",
                 (key_id,),
             )
@@ -164,8 +183,8 @@ class SqliteCentralStorage:
     def branch_keys(self, branch: str) -> list[dict[str, Any]]:
         """Every slip key of a branch's devices (revoked ones flagged)."""
         rows = self._conn().execute(
-            "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at "
-            "FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
+            "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at, "
+            "k.replaced_at FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
             "WHERE d.branch = ? ORDER BY k.registered_at",
             (branch,),
         )
@@ -212,18 +231,26 @@ class SqliteCentralStorage:
             self._checkpointer.committed()
 
     def changes_after(
-        self, branch: str, cursor: int, limit: int
+        self, branch: str, cursor: int, limit: int, officer_id: str | None = None
     ) -> tuple[list[ServerChange], bool]:
-        """The branch's server changes after `cursor`, oldest first, and whether more remain."""
-        rows = (
-            self._conn()
-            .execute(
+        """The branch's server changes after `cursor`, oldest first, and whether more remain.
+
+        With `officer_id` (a device's pull) only the changes of that officer's records: the
+        fence is in the query, so nothing of a colleague's records is ever read for a device.
+        """
+        if officer_id is None:
+            sql = (
                 "SELECT seq, kind, record_id, fields, at FROM server_changes "
-                "WHERE branch = ? AND seq > ? ORDER BY seq LIMIT ?",
-                (branch, cursor, limit + 1),
+                "WHERE branch = ? AND seq > ? ORDER BY seq LIMIT ?"
             )
-            .fetchall()
-        )
+            params: tuple[Any, ...] = (branch, cursor, limit + 1)
+        else:
+            sql = (
+                "SELECT seq, kind, record_id, fields, at FROM server_changes "
+                "WHERE branch = ? AND officer_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+            )
+            params = (branch, officer_id, cursor, limit + 1)
+        rows = self._conn().execute(sql, params).fetchall()
         changes = [
             ServerChange(seq=r[0], kind=r[1], record_id=r[2], fields=json.loads(r[3]), at=r[4])
             for r in rows[:limit]

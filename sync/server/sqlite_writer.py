@@ -50,7 +50,8 @@ _INSERT_VERSION = (
     "officer_id, device_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_CHANGE = (
-    "INSERT INTO server_changes (branch, record_id, kind, fields, at) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO server_changes (branch, record_id, kind, fields, at, officer_id) "
+    "VALUES (?, ?, ?, ?, ?, (SELECT officer_id FROM records WHERE record_id = ?))"
 )
 
 
@@ -97,6 +98,7 @@ def _key_info(row: tuple[Any, ...]) -> dict[str, Any]:
         "officer_id": row[2],
         "branch": row[3],
         "revoked": row[4] is not None,
+        "replaced_at": row[5] if len(row) > 5 else None,
     }
 
 
@@ -337,14 +339,16 @@ class SqliteWriter:
         at: str,
     ) -> int:
         """Append a server change in this transaction; returns its seq."""
-        cursor = self._conn.execute(_INSERT_CHANGE, (branch, record_id, kind, _json(fields), at))
+        cursor = self._conn.execute(
+            _INSERT_CHANGE, (branch, record_id, kind, _json(fields), at, record_id)
+        )
         return int(cursor.lastrowid or 0)
 
     def log_changes(self, changes: Sequence[NewChange]) -> None:
         """Append server changes in order."""
         self._conn.executemany(
             _INSERT_CHANGE,
-            [(c.branch, c.record_id, c.kind, _json(c.fields), c.at) for c in changes],
+            [(c.branch, c.record_id, c.kind, _json(c.fields), c.at, c.record_id) for c in changes],
         )
 
     def insert_visit(self, visit: NewVisit) -> bool:
@@ -376,3 +380,46 @@ class SqliteWriter:
     def forget_record(self, record_id: str, at: str) -> bool:
         """Blank a record's personal fields in every row that keeps them (`forget.forget_rows`)."""
         return forget_rows(self._conn, record_id, at)
+
+    def flagged_by(self, record_id: str) -> list[str]:
+        """The records flagged as holding the NIK of `record_id`, oldest first."""
+        rows = self._conn.execute(
+            "SELECT record_id FROM records WHERE duplicate_of = ? ORDER BY created_at, rid",
+            (record_id,),
+        )
+        return [str(row[0]) for row in rows]
+
+    def reflag(self, record_id: str) -> str | None:
+        """Lift a record's duplicate flag; when another record now holds its NIK, point there."""
+        try:
+            self._conn.execute(
+                "UPDATE records SET duplicate_of = NULL WHERE record_id = ?", (record_id,)
+            )
+            return None
+        except sqlite3.IntegrityError:
+            holder = self._conn.execute(
+                "SELECT h.record_id FROM records h JOIN records r ON r.nik = h.nik "
+                "WHERE r.record_id = ? AND h.duplicate_of IS NULL AND h.record_id <> ?",
+                (record_id, record_id),
+            ).fetchone()
+            self._conn.execute(
+                "UPDATE records SET duplicate_of = ? WHERE record_id = ?", (holder[0], record_id)
+            )
+            return str(holder[0])
+
+    def audit(
+        self,
+        at: str,
+        actor: str,
+        action: str,
+        *,
+        record_id: str | None = None,
+        key_id: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """One entry of the central audit log (who did what by hand or as a device, and why)."""
+        self._conn.execute(
+            "INSERT INTO central_audit (at, actor, action, record_id, key_id, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (at, actor, action, record_id, key_id, reason),
+        )

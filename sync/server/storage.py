@@ -254,6 +254,27 @@ class CentralWriter(Protocol):
         """Blank a record's personal fields everywhere it is kept (see `forget.py`)."""
         ...
 
+    def flagged_by(self, record_id: str) -> list[str]:
+        """The records flagged as duplicates of `record_id`, oldest first."""
+        ...
+
+    def reflag(self, record_id: str) -> str | None:
+        """Lift a record's flag, or point it at the record that now holds its NIK (returned)."""
+        ...
+
+    def audit(
+        self,
+        at: str,
+        actor: str,
+        action: str,
+        *,
+        record_id: str | None = None,
+        key_id: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Append to the central audit log (who, when, what, why)."""
+        ...
+
 
 class CentralStorage(Protocol):
     """The central database: devices, the write transaction, pull and export reads."""
@@ -271,7 +292,8 @@ class CentralStorage(Protocol):
         ...
 
     def register_device_key(self, device: Device, key_id: str, public_key: str, at: str) -> bool:
-        """Keep a device's slip key; False when the key id belongs to another device."""
+        """Make `key_id` the device's one active slip key (the one before it is marked replaced,
+        both audited); False when the key id belongs to another device."""
         ...
 
     def device_key(self, key_id: str) -> dict[str, Any] | None:
@@ -287,9 +309,10 @@ class CentralStorage(Protocol):
         ...
 
     def changes_after(
-        self, branch: str, cursor: int, limit: int
+        self, branch: str, cursor: int, limit: int, officer_id: str | None = None
     ) -> tuple[list[ServerChange], bool]:
-        """The branch's server changes with seq > cursor, oldest first, and whether more remain."""
+        """The branch's server changes with seq > cursor, oldest first, and whether more remain;
+        with `officer_id`, only those of that officer's records (a device's pull)."""
         ...
 
     def record(self, record_id: str) -> RecordState | None:

@@ -165,7 +165,8 @@ def test_same_nik_from_two_devices_is_flagged_not_merged(
     assert summary.flagged == 1 and not summary.complete
     flagged = b.get_record(second)
     assert flagged is not None and flagged["sync_state"] == "duplicate"
-    assert b.set_aside()[0]["duplicate_of"] == first
+    # p2 is told a colleague holds the NIK, never which record (least privilege).
+    assert b.set_aside()[0]["duplicate_of"] == "held-by-colleague"
     central = central_records(central_server)
     assert {first, second} <= set(central)
 

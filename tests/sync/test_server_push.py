@@ -156,8 +156,9 @@ def test_an_nik_held_by_another_record_is_flagged_never_merged(
     [flagged] = _results(central_server.push(second_token, [record_item(second)]))
     assert held["status"] == "accepted" and held["kpj_number"]
     assert flagged["status"] == "duplicate"
-    assert flagged["duplicate_of"] == first["id"]
-    assert flagged["reasons"][0]["code"] == "nik.held_by_other"
+    # Another branch's record: held elsewhere, never its id (least privilege).
+    assert flagged["duplicate_of"] == "held-in-other-branch"
+    assert flagged["reasons"][0]["code"] == "nik.held_in_other_branch"
     assert flagged["kpj_number"] is None  # one person, one KPJ: the flag is resolved first
     # Replaying the flagged record answers the same.
     [replay] = _results(central_server.push(second_token, [record_item(second)]))
@@ -170,8 +171,9 @@ def test_an_nik_held_by_another_record_is_flagged_never_merged(
     # The flag flows back to the flagged record's branch only.
     changes = central_server.pull(second_token).json()["changes"]
     assert [(c["kind"], c["record_id"], c["fields"]) for c in changes] == [
-        ("duplicate_nik", second["id"], {"duplicate_of": first["id"]})
+        ("duplicate_nik", second["id"], {"duplicate_of": "held-in-other-branch"})
     ]
+    assert first["id"] not in central_server.pull(second_token).text
     # A later version with a corrected NIK lifts the flag and gets a KPJ number.
     fixed = {**second, "nik": nik_for(9)}
     [lifted] = _results(central_server.push(second_token, [record_item(fixed, 2, 1)]))
