@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from outreach_tui.domain.i18n import translate
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
+from outreach_tui.safefile import private_folder
 
 APP_NAME = "outreach"
 HOME_ENV = "OUTREACH_HOME"
@@ -52,7 +53,7 @@ class Paths:
     def ensure(self) -> None:
         """Create the folders, private to the user (they hold personal data)."""
         for folder in (self.data_dir, self.config_dir, self.keys_dir, self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)  # missing parents (OUTREACH_HOME itself) are made 0700 too
             with contextlib.suppress(OSError):  # filesystems without modes
                 folder.chmod(0o700)
 

@@ -35,6 +35,7 @@ import click
 
 from outreach_tui.config import Paths, language, load_settings
 from outreach_tui.domain.i18n import translate
+from outreach_tui.safefile import private_folder
 
 MAX_BYTES = 1_000_000
 BACKUPS = 3
@@ -164,7 +165,7 @@ def setup_logging(paths: Paths, *, command: str | None = None) -> Path | None:
         _installed = None
     _paths = paths
     try:
-        paths.log_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(paths.log_dir)  # OUTREACH_HOME too when this makes it: 0700
         with contextlib.suppress(OSError):
             paths.log_dir.chmod(0o700)
         handler = PrivateRotatingFileHandler(

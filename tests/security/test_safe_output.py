@@ -292,3 +292,14 @@ def test_setup_reset_keeps_the_old_files_aside(laptop: Path, tmp_path: Path) -> 
     assert old  # the deleted store had content; what was there is kept as it was found
     assert _run("import", str(write_csv(tmp_path))).exit_code == 0
     assert _run("search", "Budi").exit_code == 0
+
+
+def test_the_home_and_its_folders_are_private(tmp_path: Path, umask_022: None) -> None:
+    """OUTREACH_HOME and every folder the tool makes under it are 0700 under umask 022."""
+    from outreach_tui.config import resolve_paths
+
+    home = tmp_path / "fresh-home"
+    paths = resolve_paths({"OUTREACH_HOME": str(home)})
+    paths.ensure()
+    for folder in (home, paths.data_dir, paths.config_dir, paths.keys_dir, paths.log_dir):
+        assert _mode(folder) == 0o700, folder
