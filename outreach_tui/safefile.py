@@ -74,7 +74,8 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort where folders cannot be opened)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -104,7 +105,7 @@ def atomic_output(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_folder(folder)
+    fsync_folder(folder)
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:
@@ -119,3 +120,25 @@ def laptop_protected(paths: Any) -> dict[str, list[Path]]:
         "files": [*database_family(paths.db_path), paths.config_file],
         "folders": [paths.keys_dir, paths.config_dir],
     }
+
+
+def move_aside(paths: Any, label: str, *, with_config: bool = False) -> Path:
+    """Move the store (and its -wal/-shm), the keys and optionally the settings into a dated
+    folder (0700) under the data folder; nothing is deleted. The folder's path."""
+    import datetime as dt
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = paths.data_dir / "aside" / f"{label}-{stamp}"
+    private_folder(folder / "keys")
+    moves = [(p, folder / p.name) for p in database_family(paths.db_path) if p.exists()]
+    if paths.keys_dir.exists():
+        moves += [(p, folder / "keys" / p.name) for p in paths.keys_dir.iterdir() if p.is_file()]
+    if with_config and paths.config_dir.exists():
+        private_folder(folder / "config")
+        moves += [
+            (p, folder / "config" / p.name) for p in paths.config_dir.iterdir() if p.is_file()
+        ]
+    for source, target in moves:
+        os.replace(source, target)
+    fsync_folder(folder)
+    return folder

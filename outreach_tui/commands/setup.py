@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -24,7 +23,7 @@ from outreach_tui.commands.common import (
 )
 from outreach_tui.config import Settings, save_settings
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
-from outreach_tui.safefile import database_family, private_folder
+from outreach_tui.safefile import move_aside
 from outreach_tui.slips.keys import ensure_device_key, new_device_id
 
 
@@ -135,23 +134,16 @@ def setup(
 
 def _reset(ctx: Context, yes: bool) -> None:
     """Move the store, its key and the device keys into a dated folder (0700); delete nothing."""
-    paths = ctx.paths
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = paths.data_dir / "aside" / f"reset-{stamp}"
     if not yes:
         if not common.can_prompt():
             fail("setup.reset.needs_yes", code=2)
-        if not click.confirm(ctx.t("setup.reset.confirm", folder=str(folder)), err=True):
+        folder = str(ctx.paths.data_dir / "aside")
+        if not click.confirm(ctx.t("setup.reset.confirm", folder=folder), err=True):
             fail("setup.reset.cancelled", code=1)
-    keep = [p for p in database_family(paths.db_path) if p.exists()]
-    keep += [p for p in paths.keys_dir.glob("*") if p.is_file()] if paths.keys_dir.exists() else []
-    private_folder(folder / "keys")
-    for path in keep:
-        target = folder / ("keys" if path.parent == paths.keys_dir else "") / path.name
-        os.replace(path, target)
+    folder_made = move_aside(ctx.paths, "reset")
     ctx.new_key = False
     ctx.__dict__.pop("data_key", None)
-    click.echo(ctx.t("setup.reset.done", folder=str(folder)), err=True)
+    click.echo(ctx.t("setup.reset.done", folder=str(folder_made)), err=True)
 
 
 def _installed_ca(ctx: Context, source: Path) -> str:

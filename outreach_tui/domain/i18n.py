@@ -36,6 +36,7 @@ TABLE_FILES: tuple[str, ...] = (
     "files.toml",
     "failures.toml",
     "limits.toml",
+    "laptop.toml",
 )
 
 
