@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 
 from outreach_tui import __version__
-from outreach_tui.commands import backup, data, demo, privacy, security, server, setup, sync_cmd
+from outreach_tui.commands import (
+    backup,
+    conflicts,
+    data,
+    demo,
+    privacy,
+    security,
+    server,
+    setup,
+    sync_cmd,
+)
 from outreach_tui.commands import slips as slips_cmd
 from outreach_tui.commands.audit import audit as audit_group
 from outreach_tui.commands.common import Context, make_context
@@ -52,6 +62,7 @@ main.add_command(privacy.forget_command)
 main.add_command(demo.demo)
 main.add_command(backup.backup)
 main.add_command(backup.restore)
+main.add_command(conflicts.conflicts)
 
 
 if __name__ == "__main__":  # pragma: no cover
