@@ -33,6 +33,7 @@ from sync.protocol import (
     ItemResult,
     PullResponse,
     PushResponse,
+    RecoverResponse,
 )
 from sync.summary import SyncSummary
 
@@ -74,6 +75,8 @@ class SyncStore(Protocol):
 
     def get_meta(self, key: str, default: str | None = None) -> str | None: ...
 
+    def recover_records(self, items: Sequence[dict[str, Any]]) -> Any: ...
+
     def set_meta(self, key: str, value: str | None) -> None: ...
 
 
@@ -108,6 +111,7 @@ Progress = Callable[[str, int, int], None]
 _Answered = tuple[Batch, list[dict[str, Any]]]
 _RESULTS: TypeAdapter[list[ItemResult]] = TypeAdapter(list[ItemResult])
 KEY_REGISTERED = "sync.key_registered"
+RECOVER_CURSOR = "sync.recover_cursor"
 
 
 class _Retry(Retry):
@@ -215,6 +219,31 @@ class SyncClient:
             summary.set_aside_total = self.store.set_aside_count()
             self.store.finish_sync_run(run_id, summary.as_journal())
         return summary
+
+    def recover(self, *, since: str | None = None) -> dict[str, int]:
+        """Caseload recovery: fetch the officer's own records the laptop lacks or holds older.
+
+        Resumable: the cursor is kept after every page applied, and cleared at the end; a run
+        cut short starts again where it stopped. Never overwrites a newer local version.
+        """
+        totals = {"received": 0, "added": 0, "updated": 0, "kept": 0, "visits": 0}
+        after = int(self.store.get_meta(RECOVER_CURSOR) or 0)
+        more = True
+        while more:
+            params: dict[str, Any] = {"after": after}
+            if since:
+                params["since"] = since
+            page = RecoverResponse.model_validate(
+                self._request("GET", "/records/mine", params=params)
+            )
+            counts = self.store.recover_records([r.model_dump() for r in page.records])
+            for name in totals:
+                totals[name] += int(getattr(counts, name))
+            after, more = page.cursor, page.more
+            self.store.set_meta(RECOVER_CURSOR, str(after))
+            self.progress("recover", totals["received"], totals["received"] + (1 if more else 0))
+        self.store.set_meta(RECOVER_CURSOR, None)
+        return totals
 
     def register_key(self) -> None:
         """Send this device's slip signing key once, so the centre can verify its slips."""

@@ -189,3 +189,38 @@ def content_hash(data: dict[str, Any]) -> str:
     import hashlib
 
     return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+class RecoveredVisit(_Model):
+    """A visit of a recovered record, as the server stored it."""
+
+    id: str = Field(max_length=64)
+    content_hash: str
+    data: dict[str, Any]
+
+
+class RecoveredRecord(_Model):
+    """One of the officer's own records as the server holds it (caseload recovery)."""
+
+    id: str = Field(max_length=64)
+    version: int
+    base_version: int | None = None
+    content_hash: str
+    data: dict[str, Any]
+    received_at: str
+    officer_id: str
+    consent_at: str | None = None
+    consent_by: str | None = None
+    consent_version: str | None = None
+    kpj_number: str | None = None
+    central_status: str | None = None
+    duplicate_of: str | None = None
+    visits: list[RecoveredVisit] = Field(default_factory=list)
+
+
+class RecoverResponse(_Model):
+    """A page of the officer's own records: ask again with `cursor` while `more`."""
+
+    records: list[RecoveredRecord]
+    cursor: int = Field(description="Give it back as `after` for the next page.")
+    more: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -107,6 +108,12 @@ class _Reporter:
     show_default=True,
     help="Retries of one request on network errors, timeouts, 429 and 5xx.",
 )
+@click.option(
+    "--recover",
+    is_flag=True,
+    help="Also bring back this officer's own records the laptop lacks (a restored or new "
+    "laptop); never overwrites a newer local version.",
+)
 @pass_context
 def sync_command(
     ctx: Context,
@@ -115,6 +122,7 @@ def sync_command(
     batch_size: int,
     timeout: float,
     retries: int,
+    recover: bool,
 ) -> None:
     """Send every local change to the central API, then fetch KPJ numbers and flags.
 
@@ -147,6 +155,9 @@ def sync_command(
         forgets = len(store.pending_forgets())
         try:
             summary = client.run()
+            if recover:
+                since = dt.date.today() - dt.timedelta(days=settings.retention_days)
+                recovered = client.recover(since=since.isoformat())
         except SyncError as exc:
             reporter.close()
             remaining = store.outbox_size()
@@ -157,6 +168,8 @@ def sync_command(
         left = len(store.pending_forgets())
         purged = keep_less(store, settings.retention_days)
     _print_summary(ctx, summary, waiting)
+    if recover:
+        click.echo(ctx.t("sync.recovered", **recovered))
     if purged:
         click.echo(ctx.t("sync.purged", count=purged, days=settings.retention_days))
     if forgets:

@@ -10,6 +10,7 @@ from .importing import ImportingMixin
 from .listing import ListingMixin
 from .outbox import OutboxMixin
 from .records import RecordsMixin
+from .recovery import RecoveryMixin
 from .reports import ReportsMixin
 from .retention import RetentionMixin
 from .search import SearchMixin
@@ -29,6 +30,7 @@ class Store(
     RetentionMixin,
     DashboardMixin,
     ReportsMixin,
+    RecoveryMixin,
 ):
     """Records, visits, search, change log and audit log over one SQLite connection.
 

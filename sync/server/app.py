@@ -26,6 +26,7 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RecoverResponse,
 )
 from sync.server.answers import wants_current_version
 from sync.server.auth import hash_token
@@ -43,6 +44,7 @@ from sync.server.middleware import CatchAll, RequestBodyLimit
 from sync.server.openapi import install_openapi, json_request_body, problem_responses
 from sync.server.push import PushContext, push_items, warm_up
 from sync.server.ratelimit import RateLimiter, retry_after_header
+from sync.server.recovery import MAX_RECOVER_ITEMS, recover_page
 from sync.server.settings import ServerSettings
 from sync.server.slips import KeyConflict, make_slips_router
 from sync.server.storage import CentralStorage, Device
@@ -269,6 +271,25 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
     ) -> ForgetResponse:
         """Blank a record's personal data on the person's request (UU 27/2022); see forget.py."""
         return forget_record(storage, device, record_id, now())
+
+    @app.get(
+        f"{API_PREFIX}/records/mine",
+        response_model=RecoverResponse,
+        responses=problem_responses(401, 422, 429, 500),
+        dependencies=[Depends(only_query("after", "limit", "since"))],
+    )
+    def records_mine(
+        device: Annotated[Device, Depends(authenticated)],
+        after: Annotated[int, Query(ge=0, le=MAX_CURSOR, description="The last cursor.")] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_RECOVER_ITEMS)] = MAX_RECOVER_ITEMS,
+        since: Annotated[
+            str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Changed on or after.")
+        ] = None,
+    ) -> RecoverResponse:
+        """Caseload recovery: the device's own officer's records, their visits and flags."""
+        records, cursor, more = recover_page(storage, device, after, limit, since)
+        logger.info("recover device=%s after=%d records=%d", device.device_id, after, len(records))
+        return RecoverResponse(records=records, cursor=cursor, more=more)
 
     def register_key(device: Device, key_id: str, public_key: str) -> None:
         if not storage.register_device_key(device, key_id, public_key, utc_stamp()):

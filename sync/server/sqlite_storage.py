@@ -257,6 +257,47 @@ class SqliteCentralStorage:
         ]
         return changes, len(rows) > limit
 
+    def owned_records(
+        self, branch: str, officer_id: str, after: int, limit: int, since: str | None
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The current versions of one officer's records (fenced in the query), with visits."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT r.rid, r.record_id, r.version, v.base_version, r.content_hash, v.data, "
+                "v.received_at, r.officer_id, r.consent_at, r.consent_by, r.consent_version, "
+                "k.kpj_number, r.central_status, r.duplicate_of "
+                "FROM records r JOIN record_versions v ON v.rid = r.rid AND v.version = r.version "
+                "LEFT JOIN kpj_numbers k ON k.rid = r.rid "
+                "WHERE r.branch = ? AND r.officer_id = ? AND r.rid > ? AND r.updated_at >= ? "
+                "AND json_extract(v.data, '$.full_name') IS NOT NULL "
+                "ORDER BY r.rid LIMIT ?",
+                (branch, officer_id, after, since or "", limit + 1),
+            )
+            .fetchall()
+        )
+        names = ("cursor", "id", "version", "base_version", "content_hash", "data",
+                 "received_at", "officer_id", "consent_at", "consent_by", "consent_version",
+                 "kpj_number", "central_status", "duplicate_of")  # fmt: skip
+        found = [dict(zip(names, row, strict=True)) for row in rows[:limit]]
+        by_id = {}
+        for item in found:
+            item["data"] = json.loads(item["data"])
+            item["visits"] = []
+            by_id[item["id"]] = item
+        if by_id:
+            visits = self._conn().execute(
+                "SELECT visit_id, record_id, content_hash, data FROM visits "
+                "WHERE record_id IN (SELECT value FROM json_each(?)) AND branch = ? "
+                "ORDER BY received_at",
+                (json.dumps(list(by_id)), branch),
+            )
+            for visit_id, record_id, digest, data in visits:
+                by_id[record_id]["visits"].append(
+                    {"id": visit_id, "content_hash": digest, "data": json.loads(data)}
+                )
+        return found, len(rows) > limit
+
     def record(self, record_id: str) -> RecordState | None:
         """The current state of one record (any branch)."""
         row = (

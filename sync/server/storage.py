@@ -315,6 +315,13 @@ class CentralStorage(Protocol):
         with `officer_id`, only those of that officer's records (a device's pull)."""
         ...
 
+    def owned_records(
+        self, branch: str, officer_id: str, after: int, limit: int, since: str | None
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """One officer's records after `after` (the storage's own record order), as
+        `RecoveredRecord` dicts plus `cursor`; and whether more remain."""
+        ...
+
     def record(self, record_id: str) -> RecordState | None:
         """The current state of one record (any branch), for commands and tests."""
         ...
