@@ -92,7 +92,7 @@ def test_a_newer_local_version_is_never_overwritten(
                 "data": {"full_name": "Lama"},
                 "officer_id": "p1",
             }
-        ]  # fmt: skip
+        ]
     )
     store.close()
     assert (counts.kept, counts.updated) == (1, 0)
