@@ -348,11 +348,13 @@ def run(report: Report, count: int) -> None:
     built = time.perf_counter() - started
     if built > 1:
         report.add(f"  (made the {count:,}-record laptop)", f"{built:.1f} s", note=str(home))
+    from bench.bench_backup import bench_backup
     from bench.bench_tui_home import bench_home
 
     bench_cold_start(report, home)
     bench_list(report, home, count)
     bench_home(report, home, count)
+    bench_backup(report, home, count, out)
 
 
 if __name__ == "__main__":
