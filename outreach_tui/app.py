@@ -16,6 +16,7 @@ from outreach_tui import messages
 from outreach_tui.screens.base import localize_bindings
 from outreach_tui.session import Session
 from outreach_tui.themes import THEMES, theme_name
+from outreach_tui.typeahead import TypeAhead
 
 IDLE_CHECK_SECONDS = 15.0
 
@@ -43,16 +44,18 @@ class OutreachApp(App[None]):
         "sync": _lazy("outreach_tui.screens.sync", "SyncScreen"),
         "reports": _lazy("outreach_tui.screens.reports", "ReportsScreen"),
     }
+    # Priority: the main keys act when they are typed, before any key typed after them is
+    # routed (see typeahead.py), so `F4 Budi` lands in the new form, not in the old screen.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "key.help"),
-        Binding("f2", "go('home')", "key.home"),
-        Binding("f3", "go('records')", "key.records"),
-        Binding("f4", "new_record", "key.new_record"),
-        Binding("f5", "go('sync')", "key.sync"),
-        Binding("f6", "go('reports')", "key.reports"),
-        Binding("f7", "area", "key.area"),
-        Binding("f8", "settings", "key.settings"),
-        Binding("ctrl+l", "lock", "key.lock"),
+        Binding("f2", "go('home')", "key.home", priority=True),
+        Binding("f3", "go('records')", "key.records", priority=True),
+        Binding("f4", "new_record", "key.new_record", priority=True),
+        Binding("f5", "go('sync')", "key.sync", priority=True),
+        Binding("f6", "go('reports')", "key.reports", priority=True),
+        Binding("f7", "area", "key.area", priority=True),
+        Binding("f8", "settings", "key.settings", priority=True),
+        Binding("ctrl+l", "lock", "key.lock", priority=True),
         Binding("ctrl+q", "quit", "key.quit", priority=True),
     ]
 
@@ -64,6 +67,7 @@ class OutreachApp(App[None]):
         self.session = session
         self._clock = clock
         self.last_input = clock()
+        self._typeahead = TypeAhead(self, self._route_key)
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = theme_name(session.settings.theme)
@@ -98,9 +102,16 @@ class OutreachApp(App[None]):
         start_background_sync(self)
 
     async def on_event(self, event: events.Event) -> None:
-        """Every key press or click counts as activity for the idle lock."""
+        """Every key press or click counts as activity; keys are routed one after another."""
         if isinstance(event, events.Key | events.MouseDown):
             self.last_input = self._clock()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self._typeahead.key(event)
+            return
+        await super().on_event(event)
+
+    async def _route_key(self, event: events.Event) -> None:
+        """Textual's own routing of a key (priority bindings, then the focused widget)."""
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:

@@ -8,22 +8,26 @@ from typing import Any
 from textual.message import Message
 
 
+class OpensScreen:
+    """Marks a message that opens a screen: keys typed after it wait for that screen."""
+
+
 @dataclass
-class OpenRecord(Message):
+class OpenRecord(OpensScreen, Message):
     """Show one record's detail screen."""
 
     record_id: str
 
 
 @dataclass
-class NewRecord(Message):
+class NewRecord(OpensScreen, Message):
     """Open the form for a new person; ``defaults`` pre-fill it (area, household)."""
 
     defaults: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
-class EditRecord(Message):
+class EditRecord(OpensScreen, Message):
     """Open the form on an existing record."""
 
     record_id: str

@@ -50,6 +50,8 @@ class RecordFormScreen(OutreachScreen):
     """Enter or change one person; ctrl+s saves, ctrl+n saves and starts the next person."""
 
     CSS_PATH = "record_form.tcss"
+    # The name field has focus from the first moment, so keys typed right after F4 land there.
+    AUTO_FOCUS = "#full_name"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "key.save"),
@@ -144,7 +146,7 @@ class RecordFormScreen(OutreachScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Restore a draft left by an earlier run, show the first check, focus the name."""
+        """Restore a draft left by an earlier run and show the first check (AUTO_FOCUS: name)."""
         if self.record_id is not None and self.stored is None:
             self._say("form.gone", error=True)
         raw = self.session.store.get_meta(self.draft_key)
@@ -156,7 +158,6 @@ class RecordFormScreen(OutreachScreen):
             self._apply(draft["values"])
             self.notify(self.t("form.draft_restored"))
         self._refresh()
-        self.query_one("#full_name", Input).focus()
 
     # -- reading and writing the controls ---------------------------------------------------
     def _read(self) -> dict[str, Any]:

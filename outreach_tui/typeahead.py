@@ -1,0 +1,135 @@
+"""Keys typed ahead land where the officer meant them, at any speed, on a slow laptop.
+
+Textual hands a key to the focused widget by posting it to that widget's queue and goes on at
+once with the next key. A burst (`Siti`, Tab, `3201…`) therefore reaches the name field whole,
+before the Tab that moves focus has been handled, and keys typed right after F4 reach a form
+that is not mounted yet. `TypeAhead` makes key handling sequential, as if typed slowly:
+
+- while the current screen is not ready (not mounted yet, or it says `hold_keys`), or a
+  message that opens a screen (`messages.OpensScreen`) waits in the app's queue, keys wait
+  in order and are replayed as soon as the screen is there;
+- after each key is handed over, the next waits until the widgets that received it (the
+  focused widget and its ancestors up to the screen) have handled it, and a key none of them
+  kept has its app-level bindings (Tab moves focus there) run at once instead of behind the
+  keys queued after it; so a Tab, an Enter or a save has moved focus or opened its screen
+  before the next key is routed. The wait is bounded (`SETTLE_SECONDS`), so a busy widget can
+  slow typing but never swallow it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual import events
+
+from outreach_tui.messages import OpensScreen
+
+SETTLE_SECONDS = 0.3
+POLL_SECONDS = 0.005
+
+Dispatch = Callable[[events.Event], Awaitable[None]]
+
+
+class TypeAhead:
+    """Routes the app's key presses one after another (see the module doc)."""
+
+    def __init__(self, app: Any, dispatch: Dispatch) -> None:
+        self.app = app
+        self.dispatch = dispatch
+        self.held: deque[events.Key] = deque()
+        self._timer: Any = None
+
+    def ready(self) -> bool:
+        """Whether the current screen can take keys now (and no screen is about to open)."""
+        try:
+            screen = self.app.screen
+        except Exception:  # no screen yet (starting up)
+            return False
+        if not screen.is_mounted or getattr(screen, "hold_keys", False):
+            return False
+        if screen.focused is None and screen.focus_chain:
+            return False  # its first field is being focused (Widget.focus() is deferred)
+        return not self._screen_coming()
+
+    def _screen_coming(self) -> bool:
+        """Whether a message that opens a screen waits in the app's queue (posted by a key)."""
+        pending = getattr(getattr(self.app, "_message_queue", None), "values", ())
+        return any(isinstance(message, OpensScreen) for message in pending)
+
+    async def key(self, event: events.Key) -> None:
+        """Route one key from the terminal: now, or after the keys held before it."""
+        if self.held or not self.ready():
+            self.held.append(event)
+            if self._timer is None:
+                self._timer = self.app.set_interval(POLL_SECONDS, self._release)
+            return
+        await self._send(event)
+
+    async def _release(self) -> None:
+        """Replay the held keys, in order, once the screen is ready (runs in the app's task)."""
+        while self.held and self.ready():
+            await self._send(self.held.popleft())
+        if not self.held and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    async def _send(self, event: events.Key) -> None:
+        """Hand the key over, then wait until the widgets that got it have handled it.
+
+        A key goes to the focused widget and bubbles up to the screen; each widget handles it
+        in its own task and then publishes it on its `message_signal`. The key is done when
+        the last widget that handled it did not pass it on (stopped, or its parent is the app).
+        """
+        target = self.app.focused or self.app.screen
+        chain = [node for node in (target, *target.ancestors) if node is not self.app]
+        handled: list[Any] = []
+
+        def seen(node: Any) -> Callable[[Any], None]:
+            def record(message: Any) -> None:
+                if message is event:
+                    handled.append(node)
+
+            return record
+
+        subscribed = []
+        for node in chain:
+            if node.is_running:
+                node.message_signal.subscribe(self.app, seen(node), immediate=True)
+                subscribed.append(node)
+        try:
+            await self.dispatch(event)
+            deadline = time.monotonic() + SETTLE_SECONDS
+            while time.monotonic() < deadline:
+                await asyncio.sleep(0)
+                if handled and self._finished(event, handled[-1], chain):
+                    break
+                await asyncio.sleep(POLL_SECONDS)
+        finally:
+            for node in subscribed:
+                node.message_signal.unsubscribe(self.app)
+        await self._app_part(event)
+
+    async def _app_part(self, event: events.Key) -> None:
+        """A key no widget kept bubbles to the app, whose own bindings (Tab, Escape, ...) would
+        run only after every key already queued behind it: run them now, in typing order."""
+        queue = getattr(self.app, "_message_queue", None)
+        pending = getattr(queue, "values", None)
+        if pending is None:
+            return
+        for index, message in enumerate(pending):
+            if message is event:
+                del pending[index]
+                if not pending:
+                    queue.ready_event.clear()  # textual's queue: "ready" means not empty
+                await self.app._dispatch_message(event)
+                return
+
+    @staticmethod
+    def _finished(event: events.Key, last: Any, chain: list[Any]) -> bool:
+        """Whether the widget that handled the key last kept it (nobody else will get it)."""
+        parent = last.parent
+        return bool(event._stop_propagation) or not event.bubble or parent not in chain

@@ -1,0 +1,62 @@
+"""Keys typed ahead at full speed land in the field they were meant for (issue 11, point 1).
+
+The keys are posted to the app all at once, the way a fast typist's burst reaches it on a slow
+laptop, without the pauses `pilot.press` leaves between keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual import events
+from textual.widgets import Input
+
+from outreach_tui.screens.record_form import RecordFormScreen
+from tests.tui.conftest import SIZE, unlock, wait_for
+from tests.tui.helpers_form import NIK_SITI, pinned
+
+pytestmark = pytest.mark.anyio
+
+_NAMED = {" ": "space", "\t": "tab", ",": "comma", ".": "full_stop", "-": "minus"}
+
+
+def burst(app: Any, *parts: str) -> None:
+    """Post every key at once: text is typed character by character, `<key>` is a named key."""
+    for part in parts:
+        if part.startswith("<") and part.endswith(">"):
+            app.post_message(events.Key(part[1:-1], None))
+            continue
+        for char in part:
+            app.post_message(events.Key(_NAMED.get(char, char), char))
+
+
+def field(app: Any, name: str) -> str:
+    return str(app.screen.query_one(f"#{name}", Input).value)
+
+
+async def test_f4_then_a_whole_form_in_one_burst(make_tui, ready_home) -> None:
+    """F4 and the form typed at once: every key in its field, the record saved as typed."""
+    app = pinned(make_tui())
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        burst(app, "<f4>", "Siti Nurhaliza", "<tab>", "<tab>", "<tab>", "<tab>",
+              "081234567890", "<tab>", "<tab>", "2500000", "<ctrl+s>")  # fmt: skip
+        await wait_for(pilot, lambda: len(app.session.store.list_records()) == 1)
+        (record,) = app.session.store.list_records()
+        assert record["full_name"] == "Siti Nurhaliza"
+        assert record["phone"] == "+6281234567890"
+        assert record["monthly_income"] == 2_500_000
+
+
+async def test_name_tab_nik_in_one_burst(make_tui, ready_home) -> None:
+    """The reported case: name, Tab, NIK, Tab right after F4; nothing in the wrong field."""
+    app = pinned(make_tui())
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        burst(app, "<f4>", "Siti Nurhaliza", "<tab>", NIK_SITI, "<tab>")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordFormScreen))
+        await wait_for(pilot, lambda: field(app, "nik") == NIK_SITI)
+        assert field(app, "full_name") == "Siti Nurhaliza"
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "birth_date")
+        assert field(app, "birth_date") != NIK_SITI
