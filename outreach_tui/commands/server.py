@@ -85,15 +85,14 @@ def run(ctx: Context, db: Path, host: str, port: int) -> None:
     import uvicorn
 
     from sync.server import ServerSettings, create_app
+    from sync.server.serving import ServingLimits, server_config
 
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     with _central(db) as storage:
         app = create_app(storage, settings=ServerSettings())
-        config = uvicorn.Config(
-            app, log_config=_log_config(), access_log=True, server_header=False, lifespan="off"
-        )
+        config = server_config(app, log_config=_log_config(), limits=ServingLimits.from_env())
         click.echo(
             ctx.t("server.run.listening", url=f"http://{shown_host}:{bound_port}", path=str(db))
         )
