@@ -17,6 +17,7 @@ import platformdirs
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from outreach_tui.domain.bounded import read_text_bounded
 from outreach_tui.domain.i18n import translate
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from outreach_tui.safefile import private_folder
@@ -161,8 +162,8 @@ def load_settings(paths: Paths) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raw: dict[str, Any] = tomllib.loads(read_text_bounded(path))
+    except (OSError, ValueError) as exc:  # undecodable, not TOML, too large, not a file
         raise SettingsError(path, "-", f"not a readable TOML file ({exc})") from exc
     try:
         return Settings.model_validate(raw)

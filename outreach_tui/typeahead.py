@@ -116,9 +116,9 @@ class TypeAhead:
     async def _app_part(self, event: events.Key) -> None:
         """A key no widget kept bubbles to the app, whose own bindings (Tab, Escape, ...) would
         run only after every key already queued behind it: run them now, in typing order."""
-        queue = getattr(self.app, "_message_queue", None)
+        queue: Any = getattr(self.app, "_message_queue", None)
         pending = getattr(queue, "values", None)
-        if pending is None:
+        if queue is None or pending is None:
             return
         for index, message in enumerate(pending):
             if message is event:

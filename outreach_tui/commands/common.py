@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -104,11 +105,8 @@ class Context:
         attempts = 1 if from_env or not can_prompt() else PROMPT_ATTEMPTS
         for attempt in range(1, attempts + 1):
             passphrase = from_env or self._ask_passphrase()
-            wait = vault.pending_delay()
-            if wait > 0:
-                click.echo(self.t("vault.waiting", seconds=f"{wait:.0f}"), err=True)
             try:
-                return vault.unlock(passphrase)
+                return vault.unlock(passphrase, on_wait=self._say_wait)
             except WrongPassphrase as exc:
                 if attempt == attempts:
                     fail(
@@ -120,6 +118,10 @@ class Context:
             except VaultDamaged:
                 fail("vault.damaged", code=EXIT_KEY_PROBLEM, path=str(vault.key_file))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _say_wait(self, seconds: float) -> None:
+        """Tell the officer the real wait, rounded up (never "0 seconds" before a real wait)."""
+        click.echo(self.t("vault.waiting", seconds=str(math.ceil(seconds))), err=True)
 
     def _first_key(self, vault: Vault) -> bytes:
         """No data key yet: scripts with OUTREACH_PASSPHRASE create it, others run setup first."""

@@ -120,6 +120,7 @@ def run(
     import uvicorn
 
     from sync.server import ServerSettings, create_app
+    from sync.server.serving import ServingLimits, server_config
 
     tls = _tls_options(tls_cert, tls_key)
     if not tls and not is_loopback_host(host):
@@ -129,13 +130,8 @@ def run(
     shown_host = f"[{host}]" if ":" in host else host
     with _central(db, create=True) as storage:
         app = create_app(storage, settings=ServerSettings())
-        config = uvicorn.Config(
-            app,
-            log_config=_log_config(),
-            access_log=True,
-            server_header=False,
-            lifespan="off",
-            **tls,
+        config = server_config(
+            app, log_config=_log_config(), limits=ServingLimits.from_env(), **tls
         )
         scheme = "https" if tls else "http"
         click.echo(

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from outreach_tui.commands.common import Context, fail, output_file, pass_context, safe_output
+from outreach_tui.domain import bounded
 from outreach_tui.domain.reference import normalize_region_code
 from outreach_tui.slips import keyring as keyring_module
 from outreach_tui.slips.content import Slip, make_slip
@@ -302,7 +303,8 @@ def slip_verify(ctx: Context, payload: str | None, image: Path | None, as_json: 
         try:
             payload = decode_image(image)
         except DecodeError as exc:
-            fail(exc.key, code=2, path=str(image), reason=exc.reason)
+            fail(exc.key, code=2, path=str(image), reason=exc.reason, option="--image",
+                 limit_kb=exc.reason)  # fmt: skip
     assert payload is not None
     try:
         known = keyring_module.load_keyring(ctx.paths)
@@ -318,9 +320,16 @@ def slip_verify(ctx: Context, payload: str | None, image: Path | None, as_json: 
 
 
 def _read_key_file(ctx: Context, path: str) -> dict[str, Any]:
+    limit = bounded.SMALL_FILE_BYTES
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        text = sys.stdin.read(limit + 1) if path == "-" else bounded.read_text_bounded(path, limit)
+        if len(text) > limit:
+            raise bounded.InputTooLarge(Path(path), limit)
         data = json.loads(text)
+    except bounded.InputTooLarge:
+        fail("limits.file_too_large", code=2, option="--add", limit_kb=str(limit // 1024))
+    except bounded.NotRegularFile:
+        fail("limits.file_not_regular", code=2, option="--add")
     except (OSError, UnicodeDecodeError, ValueError):
         fail("slipkey.file_unreadable", code=2, path=path)
     if not isinstance(data, dict):

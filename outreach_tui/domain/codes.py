@@ -117,7 +117,7 @@ def normalize_choice(
     code = normalize_code(text)
     if code in choices:
         return code, []
-    return None, [Problem(field_name, f"{field_name}.unknown", {"value": text.strip()[:40]})]
+    return None, [Problem(field_name, f"{field_name}.unknown")]
 
 
 def can_transition(old: str | None, new: str, *, source: Source = "local") -> bool:
@@ -128,7 +128,7 @@ def can_transition(old: str | None, new: str, *, source: Source = "local") -> bo
 def transition_problem(old: str | None, new: str, source: Source = "local") -> Problem | None:
     """Why a status change is not allowed, or None when it is (rules in the module docstring)."""
     if new not in STATUSES:
-        return Problem("status", "status.unknown", {"value": str(new)[:40]})
+        return Problem("status", "status.unknown")
     if old == new:
         return None
     if new == "active":
@@ -160,7 +160,7 @@ def normalize_programs(
         if token in NOT_FOR_BPU:
             problems.append(Problem(field_name, "programs.not_for_bpu", {"program": token}))
         elif token not in PROGRAMS:
-            problems.append(Problem(field_name, "programs.unknown", {"program": token[:20]}))
+            problems.append(Problem(field_name, "programs.unknown"))
     if problems:
         return None, problems
     return ("JKK,JKM,JHT" if "JHT" in tokens else DEFAULT_PROGRAMS), []
@@ -179,7 +179,7 @@ def normalize_payment_period(
         number = value
     if number in PAYMENT_PERIODS:
         return number, []
-    return None, [Problem(field_name, "payment_period.choice", {"value": str(value)[:20]})]
+    return None, [Problem(field_name, "payment_period.choice")]
 
 
 def normalize_rt_rw(value: str | int, field: str) -> tuple[str | None, list[Problem]]:
@@ -194,5 +194,5 @@ def normalize_rt_rw(value: str | int, field: str) -> tuple[str | None, list[Prob
             return None, [Problem(field, f"{field}.format")]
         number = int(match.group(1))
     if not 1 <= number <= 999:
-        return None, [Problem(field, f"{field}.range", {"value": number})]
+        return None, [Problem(field, f"{field}.range")]
     return f"{number:03d}", []

@@ -87,12 +87,12 @@ def read_date(value: object, field: str) -> Result:
     else:
         match = _DMY_DATE.fullmatch(text)
         if match is None:
-            return None, [Problem(field, f"{field}.format", {"value": text[:40]})]
+            return None, [Problem(field, f"{field}.format")]
         day, month, year = match.group(1, 2, 3)
     try:
         return dt.date(int(year), int(month), int(day)), []
     except ValueError:
-        return None, [Problem(field, f"{field}.format", {"value": text[:40]})]
+        return None, [Problem(field, f"{field}.format")]
 
 
 def read_sex(value: object, field: str = "sex") -> Result:
@@ -104,7 +104,7 @@ def read_sex(value: object, field: str = "sex") -> Result:
         return "M", []
     if word in _FEMALE:
         return "F", []
-    return None, [Problem(field, f"{field}.format", {"value": value.strip()[:20]})]
+    return None, [Problem(field, f"{field}.format")]
 
 
 def read_bool(value: object, field: str) -> Result:
@@ -114,7 +114,7 @@ def read_bool(value: object, field: str) -> Result:
     if isinstance(value, int | float):
         if value in (0, 1):
             return bool(value), []
-        return None, [Problem(field, f"{field}.format", {"value": str(value)[:20]})]
+        return None, [Problem(field, f"{field}.format")]
     if not isinstance(value, str):
         return None, [type_problem(field)]
     word = _SPACES.sub(" ", value.strip().lower())
@@ -122,7 +122,7 @@ def read_bool(value: object, field: str) -> Result:
         return True, []
     if word in _FALSE:
         return False, []
-    return None, [Problem(field, f"{field}.format", {"value": value.strip()[:20]})]
+    return None, [Problem(field, f"{field}.format")]
 
 
 def _income_number(text: str) -> int | Literal["cents"] | None:
@@ -157,7 +157,7 @@ def read_income(value: object, field: str = "monthly_income") -> Result:
         number = value
     elif isinstance(value, float):
         if not math.isfinite(value):
-            return None, [Problem(field, f"{field}.format", {"value": str(value)})]
+            return None, [Problem(field, f"{field}.format")]
         number = int(value) if value.is_integer() else "cents"
     elif isinstance(value, str):
         text = _SPACES.sub("", _INCOME_PREFIX.sub("", value.strip()))
@@ -167,7 +167,7 @@ def read_income(value: object, field: str = "monthly_income") -> Result:
     else:
         return None, [type_problem(field)]
     if number is None:
-        return None, [Problem(field, f"{field}.format", {"value": str(value).strip()[:40]})]
+        return None, [Problem(field, f"{field}.format")]
     if number == "cents":
         return None, [Problem(field, f"{field}.whole_rupiah")]
     if number < 0:

@@ -57,8 +57,7 @@ def normalize_name(text: str, *, field_name: str = "full_name") -> tuple[str | N
     if has_digit:
         return None, [Problem(field_name, "full_name.digits")]
     if bad:
-        shown = " ".join(bad[:5])
-        return None, [Problem(field_name, "full_name.characters", {"chars": shown})]
+        return None, [Problem(field_name, "full_name.characters")]
     if not has_letter:
         return None, [Problem(field_name, "full_name.no_letters")]
     return name, []

@@ -86,7 +86,7 @@ def parse_nik(text: str, *, today: dt.date, field_name: str = "nik") -> NikResul
 
     province = reference.province_name(pp)
     if province is None:
-        result.errors.append(Problem(field_name, "nik.province", {"code": pp}))
+        result.errors.append(Problem(field_name, "nik.province"))
     else:
         result.province_name = province
     if kk == "00" or cc == "00":
@@ -96,9 +96,7 @@ def parse_nik(text: str, *, today: dt.date, field_name: str = "nik") -> NikResul
         result.district_name = reference.region_name(result.district_code)
         if result.regency_name is None or result.district_name is None:
             # A NIK keeps the code it was issued with, and codes change when regions split.
-            result.warnings.append(
-                Problem(field_name, "nik.region_unknown", {"code": result.district_code})
-            )
+            result.warnings.append(Problem(field_name, "nik.region_unknown"))
 
     day, month, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     sex: Sex = "M"
@@ -106,7 +104,7 @@ def parse_nik(text: str, *, today: dt.date, field_name: str = "nik") -> NikResul
         sex, day = "F", day - 40
     born = birth_date_from(yy, month, day, today) if day >= 1 else None
     if born is None:
-        result.errors.append(Problem(field_name, "nik.date", {"date": digits[6:12]}))
+        result.errors.append(Problem(field_name, "nik.date"))
     else:
         result.birth_date = born
         result.sex = sex
@@ -134,7 +132,7 @@ def normalize_kk(text: str, *, field_name: str = "kk") -> tuple[str | None, list
     if len(digits) != 16:
         return None, [Problem(field_name, "kk.length", {"count": len(digits)})]
     if reference.province_name(digits[:2]) is None:
-        return None, [Problem(field_name, "kk.province", {"code": digits[:2]})]
+        return None, [Problem(field_name, "kk.province")]
     return digits, []
 
 

@@ -104,12 +104,33 @@ WARNING_CODES: frozenset[str] = frozenset(
 
 CODES: frozenset[str] = ERROR_CODES | WARNING_CODES
 
+# The only parameters a problem's message may show: limits, counts, row numbers, versions, ids
+# and codes from our own lists. A value the person or the file submitted is never one of them
+# (docs promise messages never echo data); anything else passed in is dropped, not shown.
+SAFE_PARAMS: frozenset[str] = frozenset(
+    {
+        "count",
+        "max",
+        "min",
+        "limit",
+        "line",
+        "position",
+        "version",
+        "base_version",
+        "current_version",
+        "duplicate_of",
+        "status",
+        "old",
+        "new",
+        "program",
+    }
+)
+
 # Parameters whose value is a code with a label of its own: the message shows the label.
 _LABELLED_PARAMS = {
     "old": "label.status.",
     "new": "label.status.",
     "status": "label.status.",
-    "nik_sex": "label.sex.",
 }
 
 
@@ -132,6 +153,8 @@ class Problem:
         label = i18n.translate(label_key, lang) if i18n.has_key(label_key) else self.field
         params: dict[str, Any] = {"field_label": label}
         for name, value in self.params.items():
+            if name not in SAFE_PARAMS:
+                continue
             params[name] = value
             prefix = _LABELLED_PARAMS.get(name)
             if prefix is not None:

@@ -116,13 +116,12 @@ def _read_region(value: object) -> tuple[Any, list[Problem]]:
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None, [fields.type_problem("region_code")]
     code = reference.normalize_region_code(value)
-    shown = str(value).strip()[:40]
     if code is None:
-        return None, [Problem("region_code", "region_code.format", {"value": shown})]
+        return None, [Problem("region_code", "region_code.format")]
     if not reference.region_exists(code):
-        return None, [Problem("region_code", "region_code.unknown", {"value": code})]
+        return None, [Problem("region_code", "region_code.unknown")]
     if reference.level_of(code) != 4:
-        return None, [Problem("region_code", "region_code.not_village", {"value": code})]
+        return None, [Problem("region_code", "region_code.not_village")]
     return code, []
 
 
@@ -133,7 +132,7 @@ def _read_status(value: object) -> tuple[Any, list[Problem]]:
     code = codes.normalize_code(text)
     if code in codes.STATUSES:
         return code, []
-    return None, [Problem("status", "status.unknown", {"value": text.strip()[:40]})]
+    return None, [Problem("status", "status.unknown")]
 
 
 _Reader = Callable[[object], tuple[Any, Sequence[Problem]]]
@@ -283,10 +282,9 @@ def _identity(check: _Check, nik: NikResult | None, today: dt.date, age_limit: i
             rec["nik"] = None
         born, sex = rec["birth_date"], rec["sex"]
         if born is not None and born != nik.birth_date:
-            nik_date = nik.birth_date.isoformat()
-            check.error(Problem("birth_date", "birth_date.mismatch_nik", {"nik_date": nik_date}))
+            check.error(Problem("birth_date", "birth_date.mismatch_nik"))
         if sex is not None and sex != nik.sex:
-            check.error(Problem("sex", "sex.mismatch_nik", {"nik_sex": nik.sex}))
+            check.error(Problem("sex", "sex.mismatch_nik"))
         if rec["nik"] is not None:
             rec["birth_date"] = born or nik.birth_date
             rec["sex"] = sex or nik.sex
@@ -300,11 +298,11 @@ def _identity(check: _Check, nik: NikResult | None, today: dt.date, age_limit: i
         age = age_on(born, today)
         if age > limit:
             check.warnings.append(
-                Problem("birth_date", "birth_date.age_above_limit", {"age": age, "max": limit})
+                Problem("birth_date", "birth_date.age_above_limit", {"max": limit})
             )
         elif age < rule.min_age:
             check.warnings.append(
-                Problem("birth_date", "birth_date.age_below_min", {"age": age, "min": rule.min_age})
+                Problem("birth_date", "birth_date.age_below_min", {"min": rule.min_age})
             )
 
 
@@ -338,11 +336,7 @@ def _warnings(check: _Check, nik: NikResult | None, today: dt.date) -> None:
     rec = check.record
     region = rec["region_code"]
     if nik is not None and region is not None and nik.regency_code != region[:5]:
-        check.warnings.append(
-            Problem(
-                "nik", "nik.region_mismatch", {"nik_region": nik.regency_code, "region": region[:5]}
-            )
-        )
+        check.warnings.append(Problem("nik", "nik.region_mismatch"))
     follow_up = rec["follow_up_on"]
     if isinstance(follow_up, dt.date) and follow_up < today:
         check.warnings.append(Problem("follow_up_on", "follow_up_on.past"))

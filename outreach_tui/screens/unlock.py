@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from textual import work
@@ -65,7 +66,7 @@ class UnlockScreen(OutreachScreen):
         event.input.disabled = True
         wait = self.session.vault.pending_delay()
         key = "unlock.waiting" if wait > 0 else "unlock.opening"
-        self._say(self.t(key, seconds=f"{wait:.0f}"))
+        self._say(self.t(key, seconds=str(math.ceil(wait))))
         self._unlock(passphrase)
 
     @work(thread=True, exclusive=True, group="unlock")

@@ -156,9 +156,7 @@ class FollowUpDialog(OutreachModal):
             return
         today = self.session.today()
         if day < today:
-            message.update(
-                self.t("detail.follow_up_dialog.past", date=day_text(day), today=day_text(today))
-            )
+            message.update(self.t("detail.follow_up_dialog.past", today=day_text(today)))
             return
         self.dismiss(FollowUpChoice(day.isoformat()))
 

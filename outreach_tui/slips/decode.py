@@ -8,11 +8,13 @@ with the payload prefix) wins over any other QR code in the picture.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PIL import Image, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
+from outreach_tui.domain import bounded
 from outreach_tui.slips.payload import PREFIX
 
 MAX_SIDE = 2400  # larger photos are scaled down first: faster, and zxing reads them as well
@@ -66,7 +68,15 @@ def decode_image(path: Path) -> str:
     except ImportError as exc:  # a runtime dependency, but keep the message clear if missing
         raise DecodeError("slip.verify.decoder_missing") from exc
     try:
-        with Image.open(path) as opened:
+        raw = bounded.read_bounded(path, bounded.IMAGE_FILE_BYTES)
+    except bounded.InputTooLarge as exc:
+        raise DecodeError("limits.file_too_large", str(exc.limit // 1024)) from exc
+    except bounded.NotRegularFile as exc:
+        raise DecodeError("limits.file_not_regular") from exc
+    except OSError as exc:
+        raise DecodeError("slip.verify.image_unreadable", str(exc)[:200]) from exc
+    try:
+        with Image.open(io.BytesIO(raw)) as opened:
             opened.load()
             image = opened.copy()
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:

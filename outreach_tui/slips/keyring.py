@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_tui.config import Paths
+from outreach_tui.domain.bounded import read_text_bounded
 from outreach_tui.slips import keys
 from outreach_tui.slips.signing import KeyFormatError, KnownKey, known_key_from
 
@@ -57,7 +58,7 @@ def keyring_path(paths: Paths) -> Path:
 def _read(paths: Paths) -> dict[str, KnownKey]:
     path = keyring_path(paths)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text_bounded(path))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:

@@ -26,6 +26,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from outreach_tui.config import Paths
+from outreach_tui.domain.bounded import (
+    SMALL_FILE_BYTES,
+    InputTooLarge,
+    NotRegularFile,
+    read_bounded,
+    read_text_bounded,
+)
 from outreach_tui.slips.signing import (
     ALGORITHM,
     KnownKey,
@@ -91,9 +98,11 @@ def load_private_key(paths: Paths, *, data_key: bytes) -> Ed25519PrivateKey:
     """
     path = private_key_path(paths)
     try:
-        blob = path.read_bytes()
+        blob = read_bounded(path, SMALL_FILE_BYTES)
     except FileNotFoundError:
         return _migrate_legacy(paths, data_key)
+    except (InputTooLarge, NotRegularFile) as exc:
+        raise KeyFileError(path, "not a regular file of at most 1 MiB") from exc
     try:
         seed = decrypt_blob(data_key, blob, purpose=BLOB_PURPOSE)
     except BlobError as exc:
@@ -110,7 +119,10 @@ def load_private_key(paths: Paths, *, data_key: bytes) -> Ed25519PrivateKey:
 
 
 def _read_legacy(path: Path) -> Ed25519PrivateKey:
-    data = path.read_bytes()
+    try:
+        data = read_bounded(path, SMALL_FILE_BYTES)
+    except (InputTooLarge, NotRegularFile) as exc:
+        raise KeyFileError(path, "not a regular file of at most 1 MiB") from exc
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as exc:
@@ -194,7 +206,7 @@ def load_public_info(paths: Paths) -> dict[str, Any] | None:
     """The device's public key file as a dict, or None when the device has no key yet."""
     path = public_key_path(paths)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text_bounded(path))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from outreach_tui.domain.bounded import InputTooLarge, NotRegularFile, read_bounded
+
 # Long free-text fields are rejected by validation with a clear message; the csv
 # module must not fail on them first.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -132,13 +134,20 @@ def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("_outreach_latin1", _latin1_fallback)
 
 
+def _limit_mb() -> str:
+    """The import bound in MB as people write it (a test-lowered bound shows as 0.001)."""
+    mb = MAX_FILE_BYTES / (1024 * 1024)
+    return f"{mb:g}" if mb >= 0.001 else "0.001"
+
+
 def read_csv(path: Path, known_fields: tuple[str, ...]) -> CsvTable:
     """Open, decode and map the header of a CSV file, or raise UnreadableFile."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFile("import.file_too_large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except InputTooLarge as exc:
+        raise UnreadableFile("import.file_too_large", limit_mb=_limit_mb()) from exc
+    except NotRegularFile as exc:
+        raise UnreadableFile("limits.import_not_regular") from exc
     except FileNotFoundError as exc:
         raise UnreadableFile("import.file_missing") from exc
     except IsADirectoryError as exc:
@@ -168,7 +177,7 @@ def read_csv(path: Path, known_fields: tuple[str, ...]) -> CsvTable:
             columns[pos] = key
             seen.add(key)
         elif key in seen:
-            raise UnreadableFile("import.header_repeated", column=name.strip())
+            raise UnreadableFile("import.header_repeated", column=key)
         elif key:
             unknown.append(name.strip())
     if not columns:

@@ -114,7 +114,9 @@ def _import_csv(
     table = read_csv(path, IMPORT_FIELDS)
     report = ImportReport(encoding=table.encoding, dry_run=dry_run)
     for column in table.unknown_columns:
-        report.warnings.append((1, Problem("column", "column.unknown", {"column": column})))
+        # The position, never the header text: a data row taken for a header would echo it.
+        position = table.header.index(column) + 1
+        report.warnings.append((1, Problem("column", "column.unknown", {"position": position})))
 
     parsed = list(table.rows())
     report.rows = len(parsed)

@@ -19,6 +19,8 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from outreach_tui.domain.bounded import InputTooLarge, NotRegularFile, read_text_bounded
+
 FORMAT_VERSION = 1
 KEY_BYTES = 32
 SALT_BYTES = 16
@@ -129,7 +131,9 @@ def unwrap(content: dict, passphrase: str) -> bytes:
 def read_json(path: Path) -> dict:
     """A JSON object from ``path``; KeyFileError when it is not one."""
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
+        content = json.loads(read_text_bounded(path))
+    except (InputTooLarge, NotRegularFile) as exc:
+        raise KeyFileError(f"{path.name} is not a regular file of at most 1 MiB") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise KeyFileError(f"{path.name} is not readable JSON") from exc
     if not isinstance(content, dict):

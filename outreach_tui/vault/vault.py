@@ -108,20 +108,28 @@ class Vault:
         """Seconds the next unlock will wait because of earlier wrong passphrases."""
         return self.failures.wait_needed(self._clock())
 
-    def unlock(self, passphrase: str) -> bytes:
-        """The data key; WrongPassphrase (with the next delay) when the passphrase is wrong."""
+    def unlock(self, passphrase: str, *, on_wait: Callable[[float], None] | None = None) -> bytes:
+        """The data key; WrongPassphrase (with the next delay) when the passphrase is wrong.
+
+        The counter's lock is held from the wait to the update, so parallel attempts (threads or
+        processes) are checked one at a time, each after its due delay; ``on_wait`` hears the
+        real remaining seconds just before the wait starts.
+        """
         content = self._content()
-        wait = self.pending_delay()
-        if wait > 0:
-            self._sleep(wait)
-        try:
-            data_key = keyfile.unwrap(content, passphrase)
-        except BadPassphrase:
-            state = self.failures.record_failure(self._clock())
-            raise WrongPassphrase(state.failures, self.pending_delay()) from None
-        except KeyFileError as exc:
-            raise VaultDamaged(str(exc)) from None
-        self.failures.reset()
+        with self.failures.locked():
+            wait = self.pending_delay()
+            if wait > 0:
+                if on_wait is not None:
+                    on_wait(wait)
+                self._sleep(wait)
+            try:
+                data_key = keyfile.unwrap(content, passphrase)
+            except BadPassphrase:
+                state = self.failures.record_failure(self._clock())
+                raise WrongPassphrase(state.failures, self.pending_delay()) from None
+            except KeyFileError as exc:
+                raise VaultDamaged(str(exc)) from None
+            self.failures.reset()
         return data_key
 
     def change_passphrase(self, old: str, new: str) -> None:

@@ -40,7 +40,7 @@ from sync.server.errors import (
 )
 from sync.server.forget import forget_record
 from sync.server.gcpause import gc_paused
-from sync.server.middleware import CatchAll, RequestBodyLimit
+from sync.server.middleware import CatchAll, HeaderCountLimit, RequestBodyLimit, TokenGate
 from sync.server.openapi import install_openapi, json_request_body, problem_responses
 from sync.server.push import PushContext, push_items, warm_up
 from sync.server.ratelimit import RateLimiter, retry_after_header
@@ -53,6 +53,8 @@ logger = logging.getLogger("sync.server")
 
 MAX_CURSOR = 2**63 - 1  # SQLite's largest integer
 _BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="outreach"'}
+# More header lines than any client of ours sends (the size is bounded by h11: 16 KiB).
+MAX_HEADERS = 100
 
 
 def _json_media_type(content_type: str) -> bool:
@@ -137,6 +139,15 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
     def now() -> str:
         """The timestamp written and answered, from the settings' clock."""
         return utc_stamp(settings.now())
+
+    def token_problem(token: str | None) -> str | None:
+        """The 401 code for `token` (missing, unknown, revoked), or None when it is valid."""
+        if not token:
+            return "token_missing"
+        device = storage.device_by_token_hash(hash_token(token))
+        if device is None:
+            return "token_unknown"
+        return "token_revoked" if device.revoked else None
 
     def authenticated(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
@@ -313,6 +324,8 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         max_body_bytes=settings.max_body_bytes,
         max_compressed_bytes=settings.max_compressed_bytes,
     )
+    app.add_middleware(TokenGate, check=token_problem)
+    app.add_middleware(HeaderCountLimit, max_headers=MAX_HEADERS)
     app.add_middleware(CatchAll)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size, compresslevel=6)
     return app

@@ -166,3 +166,54 @@ class CatchAll:
             else:
                 response = problem_response(500, "internal_error", lang)
             await response(scope, receive, send)
+
+
+class TokenGate:
+    """Checks the bearer token of body-carrying requests BEFORE any of the body is read.
+
+    An unauthenticated client gets its 401 after sending only headers: the server never buffers
+    megabytes for someone without a token. `check` maps the token (or None) to the 401 problem
+    code (`token_missing`, `token_unknown`, `token_revoked`) or None when it is valid; the
+    routes check again (with the rate limit), this only decides whether a body is worth reading.
+    """
+
+    def __init__(self, app: ASGIApp, *, check: Callable[[str | None], str | None]) -> None:
+        self.app = app
+        self.check = check
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        given = token.strip() if scheme.lower() == "bearer" and token.strip() else None
+        code = await anyio.to_thread.run_sync(self.check, given)
+        if code is None:
+            await self.app(scope, receive, send)
+            return
+        response = problem_response(
+            401, code, language_of(headers), headers={"WWW-Authenticate": 'Bearer realm="outreach"'}
+        )
+        # The body is never read; closing tells uvicorn not to wait for it on this connection.
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+
+class HeaderCountLimit:
+    """Answers 431 to a request with more than `max_headers` header lines (size is h11's job)."""
+
+    def __init__(self, app: ASGIApp, *, max_headers: int = 100) -> None:
+        self.app = app
+        self.max_headers = max_headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and len(scope["headers"]) > self.max_headers:
+            headers = Headers(scope=scope)
+            response = problem_response(
+                431, "headers_too_many", language_of(headers), limit=self.max_headers
+            )
+            response.headers["Connection"] = "close"
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -33,9 +33,9 @@ def _read_region(value: object) -> list[Problem]:
         return [Problem("region_code", "region_code.type")]
     code = reference.normalize_region_code(value)
     if code is None:
-        return [Problem("region_code", "region_code.format", {"value": str(value).strip()[:40]})]
+        return [Problem("region_code", "region_code.format")]
     if not reference.region_exists(code):
-        return [Problem("region_code", "region_code.unknown", {"value": code})]
+        return [Problem("region_code", "region_code.unknown")]
     return []
 
 

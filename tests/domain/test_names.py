@@ -66,9 +66,10 @@ def test_longest_name_allowed() -> None:
     assert normalize_name("A" * MAX_NAME_LENGTH)[0] == "A" * MAX_NAME_LENGTH
 
 
-def test_characters_message_shows_the_symbols() -> None:
+def test_characters_message_names_the_rule_not_the_symbols() -> None:
     _, problems = normalize_name("Siti @ Aminah")
-    assert "@" in problems[0].message("id")
+    assert problems[0].code == "full_name.characters"
+    assert "@" not in problems[0].message("id") and "huruf" in problems[0].message("id")
 
 
 @pytest.mark.parametrize(

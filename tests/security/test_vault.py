@@ -67,7 +67,8 @@ def test_two_creators_at_once_never_overwrite_a_key(monkeypatch: pytest.MonkeyPa
     with pytest.raises(VaultExists):
         second.create(PASS)
     assert first.unlock(PASS) == key
-    assert [p.name for p in first.key_file.parent.iterdir()] == ["datakey.json"]
+    names = sorted(p.name for p in first.key_file.parent.iterdir())
+    assert names == ["datakey.json", "unlock-failures.lock"]
 
 
 def test_key_file_format_and_mode() -> None:
