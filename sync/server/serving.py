@@ -161,6 +161,7 @@ def server_config(
         access_log=True,
         server_header=False,
         lifespan="off",
+        proxy_headers=False,  # X-Forwarded-* decides nothing here, not even from loopback
         **tls,
     )
 

@@ -39,6 +39,7 @@ class Served:
 
 def _start(tmp_path: Path, nofile: int | None = None) -> Iterator[Served]:
     db = tmp_path / "central.db"
+    assert CliRunner().invoke(main, ["server", "migrate", "--db", str(db)]).exit_code == 0
     added = CliRunner().invoke(
         main,
         ["server", "add-device", "--db", str(db), "--officer-id", "p-1", "--branch", "KC-1",
