@@ -402,3 +402,19 @@ def test_server_run_needs_both_tls_files(pki: Pki, tmp_path: Path) -> None:
                     "--tls-cert", str(pki.cert), "--tls-key", str(pki.wrong_host_key))  # fmt: skip
     assert mismatch.exit_code == 2 and "--tls-cert/--tls-key" in mismatch.output
     assert not db.exists()
+
+
+def test_no_code_turns_certificate_checks_off_or_follows_redirects() -> None:
+    """A guard on the whole code base: verification always on, redirects never followed."""
+    import outreach_tui
+    from sync.client import make_session
+
+    root = Path(outreach_tui.__file__).parent.parent
+    for path in [*(root / "outreach_tui").rglob("*.py"), *(root / "sync").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"verify\s*=\s*False", text), path
+        assert not re.search(r"allow_redirects\s*=\s*True", text), path
+    session = make_session(SyncConfig("https://pusat.example", "tok"))
+    assert session.verify is True and session.max_redirects == 0 and not session.trust_env
+    with_ca = make_session(SyncConfig("https://pusat.example", "tok", ca_file="/x/ca.pem"))
+    assert with_ca.verify == "/x/ca.pem"
