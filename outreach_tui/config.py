@@ -110,6 +110,13 @@ class Settings(BaseModel):
     lock_after_minutes: int = Field(
         10, ge=1, le=240, description="The TUI locks (drops the data key) after this idle time."
     )
+    backup_reminder_hours: int = Field(
+        24,
+        ge=0,
+        le=24 * 30,
+        description="Home reminds the officer to back up when changes waited unsent this long "
+        "and no backup was made since; 0 turns the reminder off.",
+    )
     retention_days: int = Field(
         30,
         ge=0,

@@ -19,11 +19,9 @@ from outreach_tui.commands.common import (
     pass_context,
     safe_output,
 )
-from outreach_tui.store.backup import BackupError, read_info, write_backup
+from outreach_tui.store.backup import LAST_BACKUP_META, BackupError, read_info, write_backup
 from outreach_tui.vault import VaultDamaged, WrongPassphrase
 from outreach_tui.vault.restore import DataExists, has_data, restore_backup
-
-LAST_BACKUP_META = "backup.last_at"
 
 
 @click.command("backup")

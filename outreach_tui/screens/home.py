@@ -29,6 +29,7 @@ from outreach_tui.domain.codes import STATUSES
 from outreach_tui.domain.reference import region_name
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.session import Locked
+from outreach_tui.store.backup import LAST_BACKUP_META
 from outreach_tui.store.dashboard import Coverage, DaySummary
 
 if TYPE_CHECKING:
@@ -62,9 +63,29 @@ class HomeFigures:
     due_today: int
     follow_ups: list[dict[str, Any]] = field(default_factory=list)
     coverage: Coverage = field(default_factory=Coverage)
+    backup_due: bool = False  # changes waited unsent too long and no backup was made since
 
 
-def count_home(store: Any, today: date, officer_id: str, area_code: str) -> HomeFigures:
+def backup_due(store: Any, hours: int, now: datetime | None = None) -> bool:
+    """Whether to remind the officer to back up: the laptop is the only copy for too long."""
+    if hours <= 0:
+        return False
+    oldest = store.oldest_unsent_at()
+    if not oldest:
+        return False
+    now = now or datetime.now(UTC)
+    waited = now - datetime.fromisoformat(oldest.replace("Z", "+00:00"))
+    if waited.total_seconds() < hours * 3600:
+        return False
+    last = store.get_meta(LAST_BACKUP_META)
+    return not last or datetime.fromisoformat(last) < datetime.fromisoformat(
+        oldest.replace("Z", "+00:00")
+    )
+
+
+def count_home(
+    store: Any, today: date, officer_id: str, area_code: str, backup_hours: int = 24
+) -> HomeFigures:
     """Count what the home screen shows; aggregate queries only (safe at 100k records)."""
     day = day_range(today, today)
     month = day_range(today.replace(day=1), today)
@@ -84,6 +105,7 @@ def count_home(store: Any, today: date, officer_id: str, area_code: str) -> Home
             follow_up_due=today, order_by="follow_up", limit=FOLLOW_UP_ROWS
         ),
         coverage=store.area_coverage(area_code) if area_code else Coverage(),
+        backup_due=backup_due(store, backup_hours),
     )
 
 
@@ -204,7 +226,8 @@ class HomeScreen(OutreachScreen):
             pass
         else:
             try:
-                figures = count_home(store, today, officer_id, area_code)
+                hours = self.session.settings.backup_reminder_hours
+                figures = count_home(store, today, officer_id, area_code, hours)
             finally:
                 store.close()
         self.app.call_from_thread(self._counted, figures)
@@ -259,6 +282,9 @@ class HomeScreen(OutreachScreen):
         line = self.t(
             "home.sync_line", state=self.t(state[cast("OutreachApp", self.app).online]), last=when
         )
+        if self.figures is not None and self.figures.backup_due:
+            hours = self.session.settings.backup_reminder_hours
+            line += "\n" + self.t("home.backup_due", hours=hours)
         self.query_one("#home-sync", Static).update(line)
 
     def _show_target(self, enrolled: int) -> None:

@@ -20,9 +20,11 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from outreach_tui.config import Settings
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.screens.settings_backup import BackupActions
 from outreach_tui.session import Locked
 from outreach_tui.vault import VaultDamaged, WrongPassphrase
 from outreach_tui.vault.vault import MIN_PASSPHRASE_LENGTH, PassphraseTooShort
+from outreach_tui.widgets.backup_panel import BackupPanel
 
 if TYPE_CHECKING:
     from outreach_tui.app import OutreachApp
@@ -44,6 +46,7 @@ NUMBERS: tuple[NumberField, ...] = tuple(
         ("monthly_target", 0, 100_000),
         ("lock_after_minutes", 1, 240),
         ("retention_days", 0, 3650),
+        ("backup_reminder_hours", 0, 720),
     )
     if name in Settings.model_fields
 )
@@ -101,7 +104,7 @@ def _error(name: str) -> Static:
     return error
 
 
-class SettingsScreen(OutreachScreen):
+class SettingsScreen(BackupActions, OutreachScreen):
     """The officer's settings and the passphrase change."""
 
     CSS_PATH = "settings.tcss"
@@ -147,6 +150,7 @@ class SettingsScreen(OutreachScreen):
                     yield Input(password=True, id=f"passphrase-{name}", max_length=1024)
                 yield Button(self.t("settings.passphrase_button"), id="passphrase-change")
                 yield Static("", id="passphrase-message", classes="message")
+                yield BackupPanel(self.t, str(self.session.paths.data_dir / "backups"))
         yield Footer()
 
     def on_mount(self) -> None:

@@ -32,6 +32,7 @@ from typing import Any
 from outreach_tui.store.connection import PAGE_SIZE, Error, connect
 
 FORMAT = 1
+LAST_BACKUP_META = "backup.last_at"  # meta key: when this laptop last made a backup (UTC)
 SUFFIX = ".outreach-backup"
 MANIFEST = "manifest.json"
 STORE_MEMBER = "store.db"

@@ -338,6 +338,13 @@ class OutboxMixin(SyncStateMixin):
         return int(records) + int(visits)
 
     @owned
+    def oldest_unsent_at(self) -> str | None:
+        """When the oldest change not yet acknowledged by the central API was made (UTC)."""
+        checkpoint = self._scalar("SELECT value FROM meta WHERE key = ?", (PUSH_CHECKPOINT,))
+        value = self._scalar("SELECT min(at) FROM changes WHERE seq > ?", (int(checkpoint or 0),))
+        return str(value) if value else None
+
+    @owned
     def set_aside(self) -> list[dict[str, Any]]:
         """Records whose newest version the server did not take (conflict, rejected, duplicate)."""
         rows = self._rows(
