@@ -92,6 +92,8 @@ class OutreachApp(App[None]):
         if self.current_mode == "_default":
             self.switch_mode("home")
         self.last_input = self._clock()
+        self._count_unsent()
+        self._refresh_subtitle()
         self.post_message(messages.RecordsChanged())
         self.start_background_sync()
 
@@ -122,12 +124,14 @@ class OutreachApp(App[None]):
 
     def action_lock(self) -> None:
         """Close the store, forget the key and cover the screen until the passphrase is typed."""
-        if not self.session.is_unlocked:
-            return
-        self.workers.cancel_group(self, "sync")
-        self.session.lock()
         from outreach_tui.screens.unlock import UnlockScreen
 
+        if self.session.is_unlocked:
+            self.workers.cancel_group(self, "sync")
+            self.session.lock()
+        elif isinstance(self.screen, UnlockScreen):
+            return
+        self._refresh_subtitle()
         self.push_screen(UnlockScreen(locked=True), self._unlocked)
 
     # -- navigation -------------------------------------------------------------------------
@@ -204,12 +208,34 @@ class OutreachApp(App[None]):
 
     def _refresh_subtitle(self) -> None:
         state = {True: "net.online", False: "net.offline", None: "net.unknown"}
+        # Locked, the count is unknown: say nothing rather than something false ("0").
         self.sub_title = self.session.t(
-            "net.line",
+            "net.line" if self.session.is_unlocked else "net.line_locked",
             state=self.session.t(state[self.online]),
             unsent=self.unsent,
             officer=self.session.settings.officer_name or "-",
         )
+
+    async def action_quit(self) -> None:
+        """Quit; with changes not sent yet, ask first (and offer to sync when online)."""
+        unsent = self.session.store.outbox_size() if self.session.is_unlocked else 0
+        if not unsent:
+            self.exit()
+            return
+        from outreach_tui.screens.quit_dialog import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):
+            return
+        self.push_screen(QuitDialog(unsent, self.online), self._quit_answer)
+
+    def _quit_answer(self, answer: str | None) -> None:
+        if answer == "quit":
+            self.exit()
+        elif answer == "sync":
+            from outreach_tui.sync_worker import sync_controller
+
+            self.action_go("sync")
+            sync_controller(self).sync_now()
 
     def apply_settings(self) -> None:
         """After the settings changed: theme, language of every key and every open screen."""
