@@ -9,6 +9,7 @@ two signals: `progress` (phase, done, total) and `ended` (a `SyncOutcome`).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class SyncOutcome:
     detail: str = ""
     manual: bool = False
     finished_at: float = field(default_factory=time.time)
+    recovered: dict[str, int] | None = None  # caseload recovery's counts, when asked for
 
     @property
     def changed(self) -> bool:
@@ -87,6 +89,11 @@ class SyncController:
             self._run_worker(self._probe_only, "sync-probe")
             return
         self._run_worker(lambda: self._loop(first_wait=False), "sync-background")
+
+    def recover_now(self) -> bool:
+        """Sync, then bring back the officer's own records this laptop lacks (a new laptop)."""
+        self.recover_next = True
+        return self.sync_now()
 
     def sync_now(self) -> bool:
         """Run a sync at once (the sync screen's key); False when nothing is configured."""
@@ -197,8 +204,14 @@ class SyncController:
         client = make_client(
             store, config, paths=self.app.session.paths, data_key=data_key, progress=progress
         )
+        recovered = None
         try:
             summary = client.run()
+            if manual and getattr(self, "recover_next", False):
+                self.recover_next = False
+                days = self.app.session.settings.retention_days
+                since = dt.date.today() - dt.timedelta(days=days)
+                recovered = client.recover(since=since.isoformat())
         except SyncError as exc:
             online = exc.code not in _OFFLINE_CODES
             return SyncOutcome(
@@ -209,7 +222,9 @@ class SyncController:
                 True, int(store.outbox_size()), error=FAILED, detail=repr(exc), manual=manual
             )
         keep_less(store, self.app.session.settings.retention_days)
-        return SyncOutcome(True, summary.remaining, summary=summary, manual=manual)
+        outcome = SyncOutcome(True, summary.remaining, summary=summary, manual=manual)
+        outcome.recovered = recovered
+        return outcome
 
     def _call(self, callback: Any, *args: Any) -> bool:
         """Run ``callback`` on the UI thread; False when the app is gone (shutting down)."""

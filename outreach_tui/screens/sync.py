@@ -92,6 +92,7 @@ class SyncScreen(OutreachScreen):
         Binding("ctrl+r", "resend", "key.sync_resend"),
         Binding("enter", "open_record", "key.sync_open_record"),
         Binding("f10", "keep_mine", "key.sync_keep_mine"),
+        Binding("ctrl+g", "recover", "key.sync_recover"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -240,6 +241,11 @@ class SyncScreen(OutreachScreen):
         if sync_controller(self.app).sync_now():
             self._progress_started()
 
+    def action_recover(self) -> None:
+        """Sync, then bring back this officer's own records the laptop lacks (a new laptop)."""
+        if sync_controller(self.app).recover_now():
+            self._progress_started()
+
     def action_resend(self) -> None:
         """Send the fixed records again (a fix is a new version: it goes with this sync)."""
         self.query_one("#sync-message", Static).update(self.t("sync_screen.resend_hint"))
@@ -356,7 +362,10 @@ class SyncScreen(OutreachScreen):
         if outcome.error:
             message.update(self.t(outcome.error, detail=outcome.detail or "-"))
         elif outcome.summary is not None:
-            message.update(summary_text(outcome.summary, self.session.lang))
+            text = summary_text(outcome.summary, self.session.lang)
+            if outcome.recovered is not None:
+                text += "\n" + self.t("sync.recovered", **outcome.recovered)
+            message.update(text)
         else:
             message.update(self.t("sync_screen.reachable"))
 

@@ -329,3 +329,23 @@ async def test_a_conflict_is_sent_again_as_my_version_after_confirming(
         assert held["notes"] == "versi saya" and held["version"] == 4
         synced = store.get_record(mine)
         assert synced is not None and synced["sync_state"] == "synced"
+
+
+async def test_recover_brings_back_the_officers_own_records(
+    isolated_home: Path, central_server: CentralServer, make_tui: Callable[..., OutreachApp]
+) -> None:
+    """A new laptop of the officer: Ctrl+G on the sync screen brings its records back."""
+    token = set_up_laptop(central_server)
+    person = enrolled_record(31)
+    assert statuses(central_server.push(token, [record_item(person)])) == ["accepted"]
+    app, controller = _app(make_tui, interval=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await _open_sync(pilot)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, _manual_done(controller))
+        outcome = controller.last_manual
+        assert outcome is not None and outcome.recovered is not None, outcome
+        assert outcome.recovered["added"] == 1
+        assert app.session.store.get_record(person["id"]) is not None
+        assert app.session.store.outbox_size() == 0
