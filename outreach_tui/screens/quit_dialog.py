@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label
+from textual.widgets import Button, Static
 
 from outreach_tui.screens.base import OutreachModal
 
@@ -26,7 +26,7 @@ class QuitDialog(OutreachModal):
     def compose(self) -> ComposeResult:
         """The question; syncing first is offered when the central API answers."""
         with Vertical(classes="dialog", id="quit-dialog"):
-            yield Label(self.t("quit.title", unsent=self.unsent), classes="dialog-title")
+            yield Static(self.t("quit.title", unsent=self.unsent), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 if self.online:
                     yield Button(self.t("quit.sync"), id="quit-sync", variant="primary")

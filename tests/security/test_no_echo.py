@@ -33,6 +33,7 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "actor",  # who did it: "staff:NAME" from the command line, or "device:ID"
         "added",
         "folder",
+        "hours",
         "kept",
         "moved",
         "received",

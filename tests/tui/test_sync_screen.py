@@ -111,7 +111,7 @@ async def _set_aside_fix_and_resend(
         await wait_for(pilot, lambda: table.row_count == 1)
         name, state, reasons = table.get_row_at(0)
         assert name == "Siti Rahayu" and state == "ganda"
-        assert "NIK" in reasons and "sudah tercatat" in reasons
+        assert "NIK" in reasons and "petugas lain" in reasons  # a colleague's: no id, who resolves
         record = app.session.store.get_record(mine)
         assert record is not None and record["sync_state"] == "duplicate"
         assert record["nik"] == nik_for(7)
@@ -285,7 +285,7 @@ async def test_a_conflict_is_sent_again_as_my_version_after_confirming(
             )
     finally:
         store.close()
-    other = central_server.add_device("p2", "KC-BOGOR")
+    other = central_server.add_device("p1", "KC-BOGOR")  # the officer's other laptop
     sent = [record_item(first), record_item(theirs, version=2, base_version=1)]
     assert statuses(central_server.push(other, sent)) == ["accepted", "accepted"]
     app, controller = _app(make_tui, interval=0)
