@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NoReturn
@@ -131,18 +131,37 @@ class Context:
     def store(self) -> Iterator[Any]:
         """Open the (encrypted) local store for the length of a command."""
         from outreach_tui.store import WrongKeyError
+        from outreach_tui.store.connection import Error as StoreError
 
         key = self.data_key
         try:
             store = open_unlocked_store(self.paths, key)
         except WrongKeyError:
             fail("vault.key_mismatch", code=EXIT_KEY_PROBLEM, path=str(self.paths.db_path))
-        except MigrationError:
+        except MigrationError as exc:
+            self._storage_failure(exc.__cause__ or exc)
             fail("vault.migration_failed", code=EXIT_KEY_PROBLEM, path=str(self.paths.db_path))
+        except (StoreError, OSError) as exc:
+            self._storage_failure(exc)
+            raise
         try:
             yield store
+        except StoreError as exc:  # an OSError here may be about the command's own files
+            self._storage_failure(exc)
+            raise
         finally:
-            store.close()
+            # Already failing or already reported: closing must not hide the cause.
+            with suppress(StoreError, OSError):
+                store.close()
+
+    def _storage_failure(self, exc: BaseException) -> None:
+        """Stop with the truthful message for a full disk, a read-only folder, damage, ..."""
+        from outreach_tui.store.errors import MESSAGES, classify_sqlite_error
+
+        kind = classify_sqlite_error(exc)
+        if kind in MESSAGES and kind != "wrong_key":
+            key, code = MESSAGES[kind]
+            fail(key, code=code, path=str(self.paths.db_path))
 
     @property
     def actor(self) -> str:

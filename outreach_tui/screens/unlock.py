@@ -13,6 +13,8 @@ from textual.worker import get_current_worker
 
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.store import WrongKeyError
+from outreach_tui.store.connection import Error as StoreError
+from outreach_tui.store.errors import MESSAGES, classify_sqlite_error
 from outreach_tui.vault import MigrationError, VaultDamaged, VaultMissing, WrongPassphrase
 
 
@@ -85,6 +87,13 @@ class UnlockScreen(OutreachScreen):
             return
         except MigrationError:
             self._failed("vault.migration_failed", path=str(self.session.paths.db_path))
+            return
+        except (StoreError, OSError) as exc:
+            # Same keys as the CLI: a full disk or a damaged page is never "wrong key".
+            kind = classify_sqlite_error(exc)
+            if kind not in MESSAGES:
+                raise
+            self._failed(MESSAGES[kind][0], path=str(self.session.paths.db_path))
             return
         self.dismiss(True)
 
