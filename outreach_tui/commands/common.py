@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -108,6 +109,9 @@ class Context:
                 click.echo(self.t("vault.try_again"), err=True)
             except VaultDamaged:
                 fail("vault.damaged", code=EXIT_KEY_PROBLEM, path=str(vault.key_file))
+            except OSError as exc:  # e.g. the unlock counter on a full or read-only disk
+                self._storage_failure(exc, path=vault.key_file.parent)
+                raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _first_key(self, vault: Vault) -> bytes:
@@ -154,14 +158,14 @@ class Context:
             with suppress(StoreError, OSError):
                 store.close()
 
-    def _storage_failure(self, exc: BaseException) -> None:
+    def _storage_failure(self, exc: BaseException, path: Path | None = None) -> None:
         """Stop with the truthful message for a full disk, a read-only folder, damage, ..."""
         from outreach_tui.store.errors import MESSAGES, classify_sqlite_error
 
         kind = classify_sqlite_error(exc)
         if kind in MESSAGES and kind != "wrong_key":
             key, code = MESSAGES[kind]
-            fail(key, code=code, path=str(self.paths.db_path))
+            fail(key, code=code, path=str(path or self.paths.db_path))
 
     @property
     def actor(self) -> str:
