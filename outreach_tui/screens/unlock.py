@@ -75,6 +75,13 @@ class UnlockScreen(OutreachScreen):
             path = str(self.session.vault.key_file)
             self.app.call_from_thread(self._failed, "vault.damaged", path=path)
             return
+        except OSError as exc:  # the unlock counter on a full or read-only disk
+            kind = classify_sqlite_error(exc)
+            if kind not in MESSAGES:
+                raise
+            folder = str(self.session.vault.key_file.parent)
+            self.app.call_from_thread(self._failed, MESSAGES[kind][0], path=folder)
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._open, data_key)
 

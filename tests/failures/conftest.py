@@ -3,3 +3,6 @@
 from tests.sync.conftest import central_server, central_server_factory
 
 __all__ = ["central_server", "central_server_factory"]
+from tests.tui.conftest import anyio_backend, make_tui, ready_home
+
+__all__ += ["anyio_backend", "make_tui", "ready_home"]
