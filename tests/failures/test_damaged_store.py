@@ -43,6 +43,20 @@ def _records_leaf_damaged(path: Path, key: bytes) -> bool:
     return False
 
 
+def _first_unreadable_id(path: Path, key: bytes, before: dict[int, tuple[Any, ...]]) -> str:
+    """The id of a record whose row sits on the damaged page."""
+    conn = connect(path, key=key)
+    try:
+        for rid, row in before.items():
+            try:
+                conn.execute("SELECT * FROM records WHERE rid = ?", (rid,)).fetchall()
+            except DatabaseError:
+                return str(row[1])
+    finally:
+        conn.close()
+    raise AssertionError("no record on the damaged page")
+
+
 @pytest.fixture
 def damaged_home(isolated_home: Path, tmp_path: Path) -> dict[str, Any]:
     """A store of 2,000 records with one records page in the middle of the file damaged."""
@@ -55,6 +69,8 @@ def damaged_home(isolated_home: Path, tmp_path: Path) -> dict[str, Any]:
         cursor = conn.execute("SELECT * FROM records")
         columns = [d[0] for d in cursor.description]
         before = {row[0]: tuple(row) for row in cursor}
+        store.set_meta("device_token", "token-kept-through-salvage")
+        meta = sorted(conn.execute("SELECT key, value FROM meta").fetchall())
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     finally:
         store.close()
@@ -73,13 +89,22 @@ def damaged_home(isolated_home: Path, tmp_path: Path) -> dict[str, Any]:
             break
     else:
         raise AssertionError("no page of the records table found")
-    return {"paths": paths, "home": isolated_home, "before": before, "columns": columns}
+    lost_id = _first_unreadable_id(db, key, before)
+    return {
+        "lost_id": lost_id,
+        "paths": paths,
+        "home": isolated_home,
+        "before": before,
+        "columns": columns,
+        "meta": meta,
+    }
 
 
 def test_a_damaged_page_is_named_damaged_never_wrong_key(damaged_home: dict[str, Any]) -> None:
-    """Export and audit verify on a damaged store say "damaged" (exit 10), not "wrong key"."""
+    """Export, forget and audit verify on a damaged store exit 10 "damaged", not "wrong key"."""
     out = damaged_home["home"] / "out.csv"
-    for args in (("export", "--out", str(out)), ("audit", "verify")):
+    forget = ("forget", damaged_home["lost_id"], "--yes")
+    for args in (("export", "--out", str(out)), ("audit", "verify"), forget):
         result = _run(*args)
         assert result.exit_code == EXIT_DAMAGED, (args, result.output)
         assert "doctor" in result.output
@@ -106,12 +131,16 @@ def test_doctor_reports_damage_and_salvage_recovers_the_readable_records(
         assert all(str(row[index]) not in rescued.output for row in before.values())
     assert Path(report["old_kept_at"]).exists()
     assert _run("doctor").exit_code == 0  # the new store is healthy
+    db = damaged_home["paths"].db_path
+    assert db.stat().st_mode & 0o777 == 0o600
     store = unlocked_store(damaged_home["home"])
     try:
         after = {row[0]: tuple(row) for row in store.db.conn.execute("SELECT * FROM records")}
         assert len(after) == records["saved"]
         assert len(after) > 0.95 * RECORDS
         assert all(after[rid] == before[rid] for rid in after)
+        meta = sorted(store.db.conn.execute("SELECT key, value FROM meta").fetchall())
+        assert meta == damaged_home["meta"]  # the device token and sync state came along
         name = after[next(iter(after))][damaged_home["columns"].index("full_name")]
     finally:
         store.close()
