@@ -43,12 +43,12 @@ _BY_ERRNO: dict[int, Kind] = {
     errno.EIO: "io_error",
 }
 
-# Kind -> (translation key, exit code). 5/6/7 stay the vault's; see README "Exit codes".
+# Kind -> (translation key, exit code). 5/6/7 stay the vault's, 11 "store missing" (files).
 EXIT_DISK_FULL = 8
 EXIT_READ_ONLY = 9
 EXIT_DAMAGED = 10
-EXIT_IO_ERROR = 11
-EXIT_BUSY = 12
+EXIT_IO_ERROR = 12
+EXIT_BUSY = 13
 MESSAGES: dict[Kind, tuple[str, int]] = {
     "disk_full": ("store.disk_full", EXIT_DISK_FULL),
     "read_only": ("store.read_only", EXIT_READ_ONLY),
