@@ -19,6 +19,7 @@ from outreach_tui.commands import (
 from outreach_tui.commands import slips as slips_cmd
 from outreach_tui.commands.audit import audit as audit_group
 from outreach_tui.commands.common import Context, make_context
+from outreach_tui.commands.doctor import doctor as doctor_command
 from outreach_tui.logs import setup_logging
 
 
@@ -45,6 +46,7 @@ def run_tui(context: Context) -> None:
 
 
 main.add_command(setup.locate)
+main.add_command(doctor_command)
 main.add_command(setup.setup)
 main.add_command(data.import_command)
 main.add_command(data.export_command)

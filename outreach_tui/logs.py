@@ -145,6 +145,13 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
             os.chmod(self.baseFilename, 0o600)  # a file made by an older release
         return os.fdopen(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)
 
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log that cannot be written (disk full, read-only) stays silent.
+
+        The default prints a traceback on stderr that buries the one message the officer
+        needs (and may quote paths); the command's own error already names the cause.
+        """
+
 
 _installed: PrivateRotatingFileHandler | None = None
 _log_file: Path | None = None

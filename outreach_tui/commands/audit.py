@@ -13,9 +13,11 @@ from typing import Any
 
 import click
 
-from outreach_tui.commands.common import Context, pass_context
+from outreach_tui.commands.common import Context, fail, pass_context
 from outreach_tui.store.audit import GENESIS, _entry_text
+from outreach_tui.store.errors import EXIT_DAMAGED
 from outreach_tui.store.fields import sha256_hex
+from outreach_tui.store.salvage import integrity_problems
 
 EXIT_BROKEN = 1
 
@@ -75,9 +77,16 @@ def diagnose(store: Any, seq: int) -> str:
 def verify(ctx: Context, as_json: bool) -> None:
     """Check every link of the audit log's hash chain; name the first broken entry.
 
-    Exit 0: the chain is intact; 1: it is broken (the log was altered outside the tool).
+    Exit 0: the chain is intact; 1: it is broken (the log was altered outside the tool);
+    10: the data file itself is damaged (run `outreach doctor`).
     """
     with ctx.store() as store:
+        # A chain read through a damaged page proves nothing: check the pages first.
+        damage = integrity_problems(store.db.conn)
+        if damage:
+            if as_json:
+                click.echo(json.dumps({"intact": False, "store_damaged": True}))
+            fail("audit.store_damaged", code=EXIT_DAMAGED, count=len(damage))
         broken = store.verify_audit()
         entries = int(store.db.conn.execute("SELECT count(*) FROM audit").fetchone()[0])
         problem = diagnose(store, broken) if broken is not None else None

@@ -6,7 +6,7 @@ import math
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -117,6 +117,9 @@ class Context:
                 click.echo(self.t("vault.try_again"), err=True)
             except VaultDamaged:
                 fail("vault.damaged", code=EXIT_KEY_PROBLEM, path=str(vault.key_file))
+            except OSError as exc:  # e.g. the unlock counter on a full or read-only disk
+                self._storage_failure(exc, path=vault.key_file.parent)
+                raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _say_wait(self, seconds: float) -> None:
@@ -145,6 +148,7 @@ class Context:
     def store(self) -> Iterator[Any]:
         """Open the (encrypted) local store for the length of a command."""
         from outreach_tui.store import WrongKeyError
+        from outreach_tui.store.connection import Error as StoreError
 
         key = self.data_key
         try:
@@ -153,12 +157,30 @@ class Context:
             fail(f"store.{exc.kind}", code=EXIT_STORE_MISSING, path=str(exc.path))
         except WrongKeyError:
             fail("vault.key_mismatch", code=EXIT_KEY_PROBLEM, path=str(self.paths.db_path))
-        except MigrationError:
+        except MigrationError as exc:
+            self._storage_failure(exc.__cause__ or exc)
             fail("vault.migration_failed", code=EXIT_KEY_PROBLEM, path=str(self.paths.db_path))
+        except (StoreError, OSError) as exc:
+            self._storage_failure(exc)
+            raise
         try:
             yield store
+        except StoreError as exc:  # an OSError here may be about the command's own files
+            self._storage_failure(exc)
+            raise
         finally:
-            store.close()
+            # Already failing or already reported: closing must not hide the cause.
+            with suppress(StoreError, OSError):
+                store.close()
+
+    def _storage_failure(self, exc: BaseException, path: Path | None = None) -> None:
+        """Stop with the truthful message for a full disk, a read-only folder, damage, ..."""
+        from outreach_tui.store.errors import MESSAGES, classify_sqlite_error
+
+        kind = classify_sqlite_error(exc)
+        if kind in MESSAGES and kind != "wrong_key":
+            key, code = MESSAGES[kind]
+            fail(key, code=code, path=str(path or self.paths.db_path))
 
     @property
     def actor(self) -> str:

@@ -14,6 +14,8 @@ from textual.worker import get_current_worker
 
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.store import WrongKeyError
+from outreach_tui.store.connection import Error as StoreError
+from outreach_tui.store.errors import MESSAGES, classify_sqlite_error
 from outreach_tui.vault import (
     MigrationError,
     StoreMissing,
@@ -80,6 +82,13 @@ class UnlockScreen(OutreachScreen):
             path = str(self.session.vault.key_file)
             self.app.call_from_thread(self._failed, "vault.damaged", path=path)
             return
+        except OSError as exc:  # the unlock counter on a full or read-only disk
+            kind = classify_sqlite_error(exc)
+            if kind not in MESSAGES:
+                raise
+            folder = str(self.session.vault.key_file.parent)
+            self.app.call_from_thread(self._failed, MESSAGES[kind][0], path=folder)
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._open, data_key)
 
@@ -95,6 +104,13 @@ class UnlockScreen(OutreachScreen):
             return
         except StoreMissing as exc:
             self._failed(f"store.{exc.kind}", path=str(exc.path))
+            return
+        except (StoreError, OSError) as exc:
+            # Same keys as the CLI: a full disk or a damaged page is never "wrong key".
+            kind = classify_sqlite_error(exc)
+            if kind not in MESSAGES:
+                raise
+            self._failed(MESSAGES[kind][0], path=str(self.session.paths.db_path))
             return
         self.dismiss(True)
 

@@ -30,6 +30,7 @@ Connection = Any  # sqlcipher3 ships no type stubs; its Connection mirrors sqlit
 # 8 KiB pages: a 100k-record import ran ~0.3 s (6%) faster than with 4 KiB (fewer pages to
 # write to the WAL and copy at checkpoint); reads were not slower.
 PAGE_SIZE = 8192
+SQLITE_NOTADB = 26
 
 # Applied after the key, on every connection. WAL lets readers (export, the TUI) run beside a
 # writer; synchronous=FULL makes a commit durable when it returns (fsync of the WAL), which is
@@ -88,6 +89,10 @@ def connect(path: str | os.PathLike[str], *, key: bytes | None = None) -> Connec
             # Reading the schema is the first real access: a wrong key fails here, clearly.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except DatabaseError as exc:
+            # Only "not a database" after keying means a wrong key (or a damaged first page);
+            # a full disk, a read-only folder or an I/O error is named by its own code.
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF != SQLITE_NOTADB:
+                raise
             raise WrongKeyError(
                 f"{path}: cannot read the database (wrong key, or not a database file)"
             ) from exc

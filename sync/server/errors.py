@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http
 import json
+import logging
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,7 +37,37 @@ _BY_STATUS: dict[int, str] = {
     422: "request_invalid",
     429: "rate_limited",
     500: "internal_error",
+    503: "storage_busy",
+    507: "storage_full",
 }
+
+
+logger = logging.getLogger("sync.server")
+
+# How long a client should wait after a busy database before trying again (seconds).
+STORAGE_BUSY_RETRY_AFTER = 2
+
+# Primary SQLite result codes (the low byte of an extended code) -> (status, problem code).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+_STORAGE_ERRORS: dict[int, tuple[int, str]] = {
+    _SQLITE_BUSY: (503, "storage_busy"),
+    _SQLITE_LOCKED: (503, "storage_busy"),
+    _SQLITE_FULL: (507, "storage_full"),
+    _SQLITE_READONLY: (503, "storage_read_only"),
+    _SQLITE_CORRUPT: (500, "storage_damaged"),
+    _SQLITE_NOTADB: (500, "storage_damaged"),
+    _SQLITE_IOERR: (503, "storage_io_error"),
+    _SQLITE_CANTOPEN: (503, "storage_io_error"),
+}
+
+
+def storage_problem(exc: sqlite3.Error) -> tuple[int, str] | None:
+    """(status, code) for a storage failure, named by SQLite's result code, never by its text."""
+    errorcode = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(errorcode, int):
+        return None
+    return _STORAGE_ERRORS.get(errorcode & 0xFF)
 
 
 class ApiError(Exception):
@@ -151,6 +183,25 @@ def install_handlers(app: FastAPI) -> None:
             422, "request_invalid", lang, extra={"errors": errors}, count=len(exc.errors())
         )
 
+    async def on_storage_error(request: Request, exc: Exception) -> Response:
+        """A busy, full, read-only or damaged database, named truthfully (never a bare 500)."""
+        assert isinstance(exc, sqlite3.Error)
+        named = storage_problem(exc)
+        if named is None:
+            raise exc  # not a storage condition we can name: the generic 500 path
+        status, code = named
+        # The error name only: SQLite's message may quote a value or a path.
+        logger.warning(
+            "storage failure %s (%s) on %s %s",
+            code,
+            getattr(exc, "sqlite_errorname", "?"),
+            request.method,
+            request.url.path,
+        )
+        headers = {"Retry-After": str(STORAGE_BUSY_RETRY_AFTER)} if status == 503 else {}
+        return problem_response(status, code, language_of(request.headers), headers=headers)
+
     app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(sqlite3.Error, on_storage_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)

@@ -50,8 +50,10 @@ from sync.server.sqlite_writer import (  # noqa: E402
 class SqliteCentralStorage:
     """The central database in one SQLite file (implements `CentralStorage`)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = Path(path)
+        # How long a writer waits for another one's lock before the request answers 503.
+        self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
@@ -73,9 +75,12 @@ class SqliteCentralStorage:
             raise RuntimeError("the central storage is closed")
         # Used only by this thread; check_same_thread is off so that `close` may close it.
         conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            self.path,
+            timeout=self.busy_timeout_ms / 1000,
+            isolation_level=None,
+            check_same_thread=False,
         )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL: an acknowledged push survives a power cut, so the laptop may move its checkpoint.
         conn.execute("PRAGMA synchronous = FULL")
@@ -389,7 +394,9 @@ def _check_existing(target: Path) -> None:
         raise CentralDbError("server.db_not_central")
 
 
-def open_central(path: Path | str, *, create: bool = True) -> SqliteCentralStorage:
+def open_central(
+    path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> SqliteCentralStorage:
     """Open the central database file at `path`, migrating its schema as needed.
 
     Only `create=True` (serving, or an explicit migrate) makes a new file; a command on a
@@ -403,4 +410,4 @@ def open_central(path: Path | str, *, create: bool = True) -> SqliteCentralStora
         _check_existing(target)
         with contextlib.suppress(OSError):
             os.chmod(target, 0o600)
-    return SqliteCentralStorage(target)
+    return SqliteCentralStorage(target, busy_timeout_ms=busy_timeout_ms)
