@@ -34,6 +34,10 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "added",
         "folder",
         "hours",
+        "ids",  # doctor: row numbers (rowids) that could not be read, never values
+        "lost",  # doctor: rows that could not be read, a count
+        "saved",
+        "table",  # a table name of the store's schema
         "kept",
         "moved",
         "received",

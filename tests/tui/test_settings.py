@@ -146,6 +146,7 @@ def test_check_form_types_the_values() -> None:
         "monthly_target": "40",
         "lock_after_minutes": "10",
         "retention_days": "30",
+        "backup_reminder_hours": "24",
     }
     changes, errors = check_form(values, lambda key, **params: key)
     assert errors == {}
