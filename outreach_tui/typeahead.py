@@ -42,6 +42,7 @@ class TypeAhead:
         self.dispatch = dispatch
         self.held: deque[events.Key] = deque()
         self._timer: Any = None
+        self._busy = False  # a key is being routed (the release runs in the timer's task)
 
     def ready(self) -> bool:
         """Whether the current screen can take keys now (and no screen is about to open)."""
@@ -62,7 +63,7 @@ class TypeAhead:
 
     async def key(self, event: events.Key) -> None:
         """Route one key from the terminal: now, or after the keys held before it."""
-        if self.held or not self.ready():
+        if self.held or self._busy or not self.ready():
             self.held.append(event)
             if self._timer is None:
                 self._timer = self.app.set_interval(POLL_SECONDS, self._release)
@@ -78,6 +79,14 @@ class TypeAhead:
             self._timer = None
 
     async def _send(self, event: events.Key) -> None:
+        """Route one key, never two at once (see `_route`)."""
+        self._busy = True
+        try:
+            await self._route(event)
+        finally:
+            self._busy = False
+
+    async def _route(self, event: events.Key) -> None:
         """Hand the key over, then wait until the widgets that got it have handled it.
 
         A key goes to the focused widget and bubbles up to the screen; each widget handles it
@@ -116,17 +125,12 @@ class TypeAhead:
     async def _app_part(self, event: events.Key) -> None:
         """A key no widget kept bubbles to the app, whose own bindings (Tab, Escape, ...) would
         run only after every key already queued behind it: run them now, in typing order."""
-        queue: Any = getattr(self.app, "_message_queue", None)
-        pending = getattr(queue, "values", None)
-        if queue is None or pending is None:
-            return
-        for index, message in enumerate(pending):
-            if message is event:
-                del pending[index]
-                if not pending:
-                    queue.ready_event.clear()  # textual's queue: "ready" means not empty
-                await self.app._dispatch_message(event)
-                return
+        pending = getattr(getattr(self.app, "_message_queue", None), "values", ())
+        if any(message is event for message in pending):
+            # Handled here, now; the copy still queued is skipped when the app reaches it
+            # (taking it out of the queue would race the app's own wait on that queue).
+            await self.app._dispatch_message(event)
+            event.no_dispatch = True  # type: ignore[misc]
 
     @staticmethod
     def _finished(event: events.Key, last: Any, chain: list[Any]) -> bool:
