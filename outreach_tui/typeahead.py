@@ -105,6 +105,8 @@ class TypeAhead:
             return record
 
         subscribed = []
+        if not self.app.is_running:  # shutting down: nothing to route to any more
+            return
         for node in chain:
             if node.is_running:
                 node.message_signal.subscribe(self.app, seen(node), immediate=True)

@@ -42,7 +42,7 @@ async def test_f4_then_a_whole_form_in_one_burst(make_tui, ready_home) -> None:
         await unlock(pilot)
         burst(app, "<f4>", "Siti Nurhaliza", "<tab>", "<tab>", "<tab>", "<tab>",
               "081234567890", "<tab>", "<tab>", "2500000", "<ctrl+s>")  # fmt: skip
-        await wait_for(pilot, lambda: len(app.session.store.list_records()) == 1)
+        await wait_for(pilot, lambda: len(app.session.store.list_records()) == 1, timeout=30)
         (record,) = app.session.store.list_records()
         assert record["full_name"] == "Siti Nurhaliza"
         assert record["phone"] == "+6281234567890"
