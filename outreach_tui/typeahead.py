@@ -96,6 +96,7 @@ class TypeAhead:
         target = self.app.focused or self.app.screen
         chain = [node for node in (target, *target.ancestors) if node is not self.app]
         handled: list[Any] = []
+        queued_before = {id(message) for message in self._app_queue()}
 
         def seen(node: Any) -> Callable[[Any], None]:
             def record(message: Any) -> None:
@@ -122,17 +123,33 @@ class TypeAhead:
         finally:
             for node in subscribed:
                 node.message_signal.unsubscribe(self.app)
-        await self._app_part(event)
+        await self._catch_up(event, queued_before)
 
-    async def _app_part(self, event: events.Key) -> None:
-        """A key no widget kept bubbles to the app, whose own bindings (Tab, Escape, ...) would
-        run only after every key already queued behind it: run them now, in typing order."""
-        pending = getattr(getattr(self.app, "_message_queue", None), "values", ())
-        if any(message is event for message in pending):
-            # Handled here, now; the copy still queued is skipped when the app reaches it
-            # (taking it out of the queue would race the app's own wait on that queue).
-            await self.app._dispatch_message(event)
-            event.no_dispatch = True  # type: ignore[misc]
+    def _app_queue(self) -> list[Any]:
+        return list(getattr(getattr(self.app, "_message_queue", None), "values", ()))
+
+    async def _catch_up(self, event: events.Key, queued_before: set[int]) -> None:
+        """Run now what the key left for the app, which would otherwise run only after every
+        key already queued behind it: the key itself when no widget kept it (the app's own
+        bindings: Tab, Escape, ...), and the callbacks it scheduled (`Widget.focus()` moves
+        focus through one). Each is handled here, in typing order; the copy still queued is
+        skipped when the app reaches it (taking it out would race the app's wait on it)."""
+        done: set[int] = set()
+        while True:  # what one runs may schedule more (a binding's action calls focus())
+            due = [
+                message
+                for message in self._app_queue()
+                if id(message) not in queued_before
+                and id(message) not in done
+                and not message.no_dispatch
+                and (message is event or isinstance(message, events.Callback))
+            ]
+            if not due:
+                return
+            for message in due:
+                done.add(id(message))
+                await self.app._dispatch_message(message)
+                message.no_dispatch = True  # type: ignore[misc]
 
     @staticmethod
     def _finished(event: events.Key, last: Any, chain: list[Any]) -> bool:

@@ -9,6 +9,7 @@ levels above it. New records and visits take the saved area as their default.
 from __future__ import annotations
 
 import re
+import time
 from typing import ClassVar
 
 from textual import on, work
@@ -29,6 +30,7 @@ LEVEL_KEYS = (
 )
 GLOBAL_SEARCH_MIN = 3  # letters before the whole country is searched (about 90k names)
 GLOBAL_SEARCH_LIMIT = 30
+HOLD_SECONDS = 1.5  # the longest the keys typed after a search letter wait for its rows
 _ADMIN = re.compile(r"^(?:kabupaten administrasi|kota administrasi|kabupaten|kota) ")
 _NUMBER = re.compile(r"[0-9]{1,3}")
 
@@ -160,6 +162,7 @@ class AreaScreen(OutreachScreen):
             options.append(Option(f"{region.name} ({region.type}) · {region.path}", id=region.code))
         box = self.query_one("#area-options", OptionList)
         box.set_options(options)
+        self._moved = False  # the first Down from the search box stays on the first row
         if options:
             box.highlighted = 0
 
@@ -172,7 +175,17 @@ class AreaScreen(OutreachScreen):
         self._fill([])
         query = event.value.strip()
         if self.level == 0 and len(query) >= GLOBAL_SEARCH_MIN:
-            self._search_country(query)
+            self._search_country_soon(query)
+
+    @property
+    def hold_keys(self) -> bool:
+        """Keys typed while the country-wide search runs wait for its rows (typeahead.py), so
+        `karad Down Enter` picks from the rows that were meant, never from half a list."""
+        return time.monotonic() < getattr(self, "_hold_until", 0.0)
+
+    def _search_country_soon(self, query: str) -> None:
+        self._hold_until = time.monotonic() + HOLD_SECONDS
+        self._search_country(query)
 
     @work(thread=True, exclusive=True, group="area-search")
     def _search_country(self, query: str) -> None:
@@ -183,6 +196,7 @@ class AreaScreen(OutreachScreen):
     def _found(self, query: str, found: list[Region]) -> None:
         if self.level == 0 and self.query_one("#area-search", Input).value.strip() == query:
             self._fill(found)
+            self._hold_until = 0.0
 
     @on(Input.Submitted, "#area-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -206,10 +220,13 @@ class AreaScreen(OutreachScreen):
     def action_move(self, step: int) -> None:
         """Up/down in the search box move through the list."""
         box = self.query_one("#area-options", OptionList)
-        if step > 0:
+        if step > 0 and not getattr(self, "_moved", False) and box.option_count:
+            box.highlighted = 0  # from the search box into the list: its first row
+        elif step > 0:
             box.action_cursor_down()
         else:
             box.action_cursor_up()
+        self._moved = True
 
     def action_back(self) -> None:
         """One level up; at the top, leave without saving."""

@@ -60,3 +60,40 @@ async def test_name_tab_nik_in_one_burst(make_tui, ready_home) -> None:
         assert field(app, "full_name") == "Siti Nurhaliza"
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "birth_date")
         assert field(app, "birth_date") != NIK_SITI
+
+
+async def test_area_search_down_enter_picks_the_first_match(ready_home, make_tui) -> None:
+    """F7, `karad`, Down, Enter in one burst: the first match (Karadenan, Bogor), never the
+    second, even though the country-wide rows arrive from a worker."""
+    from outreach_tui.screens.area import AreaScreen
+
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        burst(app, "<f7>", "karad", "<down>", "<enter>")
+        await wait_for(pilot, lambda: isinstance(app.screen, AreaScreen))
+        await wait_for(pilot, lambda: len(app.screen.path) == 4, timeout=20)
+        assert [r.name for r in app.screen.path][-1] == "Karadenan"
+        assert app.screen.path[1].name == "Kabupaten Bogor"
+
+
+async def test_records_search_down_enter_opens_the_first_match(ready_home, make_tui) -> None:
+    """F3, a name, Down, Enter in one burst: the first row of the result is opened."""
+    from outreach_tui.screens.record_detail import RecordDetailScreen
+    from tests.tui.helpers_records import fill_store
+
+    fill_store(ready_home, 60)
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        from collections import Counter
+
+        names = Counter(r["full_name"].split()[0].lower() for r in app.session.store.list_records())
+        query = next(name for name, count in names.most_common() if count >= 2 and name.isalpha())
+        burst(app, "<f3>", query, "<down>", "<enter>")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordDetailScreen), timeout=20)
+        shown = app.screen.record_id
+        from outreach_tui.screens.records import RecordsScreen
+
+        records = next(s for s in app.screen_stack if isinstance(s, RecordsScreen))
+        assert shown == records.record_list.row_at(0).record_id
