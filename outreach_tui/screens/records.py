@@ -226,7 +226,11 @@ class RecordsScreen(OutreachScreen):
             self._set_view(query=event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the search box moves to the list (Enter there opens the record)."""
+        """Enter in the search box opens the one match; with more, it moves to the list."""
+        if event.input.id == "records-search" and self.record_list.total == 1:
+            self.record_list.cursor = 0
+            self.record_list.action_select()
+            return
         self.action_focus_list()
 
     def on_record_list_selected(self, event: RecordList.Selected) -> None:

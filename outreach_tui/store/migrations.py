@@ -313,3 +313,10 @@ def m003_sync_settle(db: Database) -> None:
     """
     for statement in _split_statements(_V3_SYNC_SETTLE):
         db.execute(statement)
+
+
+@migrations()
+def m005_phone_tail(db: Database) -> None:
+    """The last four digits of the phone, indexed: what the record list shows unmasked, so an
+    officer types them to find a person (`search("5432")`), one index lookup at any size."""
+    db.execute("CREATE INDEX IF NOT EXISTS records_phone_tail ON records (substr(phone, -4))")

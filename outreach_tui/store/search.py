@@ -41,6 +41,7 @@ CANDIDATES = 5000
 # Bounds on what is taken from user text: a pasted paragraph stays a cheap query.
 MAX_TOKENS = 8
 MAX_TOKEN_LENGTH = 40
+PHONE_TAIL_LENGTH = 4  # digits of a phone the record list shows unmasked, at its end
 # A lone digit would match nearly every NIK and phone: wait for the second one.
 MIN_NUMBER_LENGTH = 2
 # A complete number: long enough to be a whole phone number or NIK.
@@ -197,6 +198,13 @@ class SearchMixin(StoreBase):
                 f"WHERE {plus}r.phone >= ? AND {plus}r.phone < ?{extra} ORDER BY r.phone LIMIT ?)"
             )
             params += [*_range(prefix), *filter_params, limit]
+        if len(digits) == PHONE_TAIL_LENGTH:
+            # The last digits the list shows unmasked (…5432): the phone_tail index.
+            parts.append(
+                f"SELECT * FROM (SELECT {_SELECT}, 2 AS _kind, r.phone AS _key FROM records AS r "
+                f"WHERE substr(r.phone, -4) = ?{extra} ORDER BY r.phone LIMIT ?)"
+            )
+            params += [digits, *filter_params, limit]
         rows = self._rows(" UNION ALL ".join(parts), params)
         exact = {digits, *phone_prefixes(digits)} if len(digits) >= MIN_EXACT_LENGTH else set()
         # Stable sort: exact matches first, then NIK order, then phone order.

@@ -179,3 +179,23 @@ def test_the_name_index_can_be_rebuilt(store: Store, people: dict) -> None:
     assert names(store, "siti") == []
     store.rebuild_search_index()
     assert len(names(store, "siti")) == 3
+
+
+def test_the_last_four_digits_of_a_phone_find_the_person(tmp_path) -> None:
+    """The list shows a phone as 0812-****-5432: typing 5432 finds that person."""
+    from outreach_tui.store import open_store
+
+    store = open_store(tmp_path / "s.db")
+    try:
+        store.save_record({"full_name": "Warga Ekor", "phone": "0812-9876-5432"}, actor="t")
+        store.save_record({"full_name": "Warga Lain", "phone": "0813-1111-2222"}, actor="t")
+        found = store.search("5432")
+        assert [r["full_name"] for r in found] == ["Warga Ekor"]
+        plan = " ".join(
+            str(row) for row in store.db.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM records WHERE substr(phone, -4) = '5432'"
+            ).fetchall()
+        )  # fmt: skip
+        assert "records_phone_tail" in plan
+    finally:
+        store.close()

@@ -97,3 +97,19 @@ async def test_records_search_down_enter_opens_the_first_match(ready_home, make_
 
         records = next(s for s in app.screen_stack if isinstance(s, RecordsScreen))
         assert shown == records.record_list.row_at(0).record_id
+
+
+async def test_enter_on_a_single_match_opens_it(ready_home, make_tui) -> None:
+    """F3, the last four digits of a phone (what the list shows), Enter: the person opens."""
+    from outreach_tui.screens.record_detail import RecordDetailScreen
+    from tests.tui.helpers_form import store_people
+
+    person = {"full_name": "Warga Ekor", "phone": "0812-9876-5432", "region_code": "32.01.01.1001",
+              "rw": "003", "rt": "002"}  # fmt: skip
+    (wanted,) = store_people(ready_home, person)
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        burst(app, "<f3>", "5432", "<enter>")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordDetailScreen), timeout=20)
+        assert app.screen.record_id == wanted
