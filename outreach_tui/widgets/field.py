@@ -20,7 +20,11 @@ from outreach_tui.domain import codes
 from outreach_tui.domain.phone import format_phone_national
 
 DATE_FIELDS = ("birth_date", "follow_up_on")
-_LIMITS = {"full_name": 100, "nik": 24, "phone": 20, "street": 500, "notes": 500, "rw": 3, "rt": 3}
+# What a box takes: well above each field's rule, so a text that is too long (typed or pasted)
+# stays visible and its check says the limit, instead of being cut or refused in silence.
+_LIMITS = {
+    "full_name": 400, "nik": 40, "phone": 40, "street": 2000, "notes": 2000, "rw": 3, "rt": 3,
+}  # fmt: skip
 _PLACEHOLDERS = {
     "birth_date": "form.placeholder.date",
     "follow_up_on": "form.placeholder.date",

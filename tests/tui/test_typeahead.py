@@ -113,3 +113,18 @@ async def test_enter_on_a_single_match_opens_it(ready_home, make_tui) -> None:
         burst(app, "<f3>", "5432", "<enter>")
         await wait_for(pilot, lambda: isinstance(app.screen, RecordDetailScreen), timeout=20)
         assert app.screen.record_id == wanted
+
+
+async def test_a_name_over_the_limit_is_kept_and_the_limit_said(ready_home, make_tui) -> None:
+    """A pasted 150-letter name is neither cut nor dropped: the form says the limit (100)."""
+    from tests.tui.helpers_form import message, open_form
+
+    app = pinned(make_tui())
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        screen = await open_form(pilot)
+        long_name = "Siti " + "a" * 145
+        app.post_message(events.Paste(long_name))
+        await wait_for(pilot, lambda: field(app, "full_name") == long_name)
+        await wait_for(pilot, lambda: "100" in message(screen, "full_name"))
+        assert "150" in message(screen, "full_name")
