@@ -23,6 +23,7 @@ Result = tuple[object, list[Problem]]
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ][0-9:.]+Z?)?")
 # Day first, as Indonesians write dates (15/08/1995, 15-08-1995, 15.08.1995); never month first.
 _DMY_DATE = re.compile(r"([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})")
+_DMY_DIGITS = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")  # 15081995: DDMMYYYY, typed fast
 _SPACES = re.compile(r"\s+")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _LINE_SPACES = re.compile(r"[^\S\n]+")
@@ -73,7 +74,8 @@ def read_uuid(value: object, field: str = "id") -> Result:
 
 
 def read_date(value: object, field: str) -> Result:
-    """A calendar date from `YYYY-MM-DD` (also `DD/MM/YYYY`) or a date object; it must exist."""
+    """A calendar date from `DD/MM/YYYY` (also `DD-MM-YYYY`, `DDMMYYYY` and `YYYY-MM-DD`) or a
+    date object; it must exist."""
     if isinstance(value, dt.datetime):
         return value.date(), []
     if isinstance(value, dt.date):
@@ -85,7 +87,7 @@ def read_date(value: object, field: str) -> Result:
     if match:
         year, month, day = match.group(1, 2, 3)
     else:
-        match = _DMY_DATE.fullmatch(text)
+        match = _DMY_DATE.fullmatch(text) or _DMY_DIGITS.fullmatch(text)
         if match is None:
             return None, [Problem(field, f"{field}.format")]
         day, month, year = match.group(1, 2, 3)

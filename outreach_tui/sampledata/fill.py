@@ -58,12 +58,29 @@ def sample_visits(records: list[dict[str, Any]], *, seed: int, today: date) -> l
     return visits
 
 
+def _spread(records: list[dict[str, Any]], *, seed: int) -> list[tuple[int, list[Any]]]:
+    """The records in chunks by day, oldest first: 27 days ago down to today."""
+    rng = random.Random(seed + 1)
+    days: dict[int, list[Any]] = {}
+    for record in records:
+        day_back = min(27, int(rng.expovariate(1 / 9)))
+        days.setdefault(day_back, []).append(record)
+    ordered = sorted(days.items(), key=lambda item: -item[0])
+    return [(day_back, chunk) for day_back, chunk in ordered]
+
+
 def fill_store(
     store: Any, *, count: int, seed: int, today: date, area: str, officer_id: str
 ) -> tuple[int, int]:
     """Save ``count`` sample people of ``area`` and their visits; returns (records, visits)."""
     records = sample_records(count, seed=seed, today=today, area=area)
-    saved = store.save_records(records, actor=officer_id, officer_id=officer_id)
+    saved = []
+    # A real month: people met over the past four weeks (weekdays busier), a few today.
+    for day_back, chunk in _spread(records, seed=seed):
+        day = today - timedelta(days=day_back)
+        moment = datetime.combine(day, time(9, 0)).astimezone(UTC)
+        stamp = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        saved += store.save_records(chunk, actor=officer_id, officer_id=officer_id, at=stamp)
     for record, result in zip(records, saved, strict=True):
         record["id"] = result.id
     visits = sample_visits(records, seed=seed, today=today)

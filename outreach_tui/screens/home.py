@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 
 from outreach_tui import messages
 from outreach_tui.domain.codes import STATUSES
+from outreach_tui.domain.formats import moment_text
 from outreach_tui.domain.reference import region_name
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.session import Locked
@@ -391,9 +392,9 @@ def _local_time(stamp: str) -> str:
         moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     except ValueError:
         return stamp
-    return moment.astimezone().strftime("%d-%m-%Y %H:%M")
+    return moment_text(moment)
 
 
 def _short_day(day: str) -> str:
-    """An ISO date as dd-mm (the year is nearly always this one)."""
-    return f"{day[8:10]}-{day[5:7]}" if len(day) >= 10 else day
+    """An ISO date as dd/mm (the year is nearly always this one)."""
+    return f"{day[8:10]}/{day[5:7]}" if len(day) >= 10 else day

@@ -65,8 +65,8 @@ def store_filters(view: View, settings: Settings, today: date) -> dict[str, Any]
 
 
 def short_date(iso: str) -> str:
-    """``2026-11-30`` as ``30-11-2026``, the way dates are written in Indonesia."""
-    return f"{iso[8:10]}-{iso[5:7]}-{iso[0:4]}" if len(iso) >= 10 else iso
+    """``2026-11-30`` as ``30/11/2026``: the one date format the officer reads everywhere."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if len(iso) >= 10 else iso
 
 
 def record_row(record: dict[str, Any], t: Callable[..., str], today: str) -> ListRow:

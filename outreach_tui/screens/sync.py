@@ -18,6 +18,7 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from outreach_tui import messages
+from outreach_tui.domain.formats import moment_text
 from outreach_tui.domain.i18n import has_key, translate
 from outreach_tui.domain.problems import Problem
 from outreach_tui.screens.base import OutreachScreen
@@ -47,7 +48,7 @@ def local_time(stamp: str | None) -> str:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return stamp
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return moment_text(moment)
 
 
 def duration(run: dict[str, Any]) -> str:

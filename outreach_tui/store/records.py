@@ -172,16 +172,23 @@ class RecordsMixin(StoreBase):
 
     @owned
     def save_records(
-        self, records: Iterable[Mapping[str, Any]], *, actor: str, officer_id: str | None = None
+        self,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        actor: str,
+        officer_id: str | None = None,
+        at: str | None = None,
     ) -> list[SavedRecord]:
         """Save many records in ONE transaction (a CSV import): all of them or none.
 
         Every input is checked before the transaction starts; results are in input order.
+        ``at`` (a UTC stamp, not before the newest change) dates the saves: the demo's past.
         """
         if not isinstance(records, Sized):
             records = list(records)
         with gc_paused(len(records)):
-            return self._save([_incoming(record) for record in records], actor, officer_id, None)
+            incoming = [_incoming(record) for record in records]
+            return self._save(incoming, actor, officer_id, None, at=at)
 
     def _save(
         self,
@@ -189,6 +196,8 @@ class RecordsMixin(StoreBase):
         actor: str,
         officer_id: str | None,
         expected: tuple[str, int] | None,
+        *,
+        at: str | None = None,
     ) -> list[SavedRecord]:
         """Apply checked records in input order inside one write transaction."""
         if not actor:
@@ -204,7 +213,7 @@ class RecordsMixin(StoreBase):
         renamed: set[int] = set()  # stored rows whose name changed: re-indexed for search
         proofs: list[tuple[Any, ...]] = []  # stored rows whose consent changed
         with self._write() as conn:
-            now = utc_now()
+            now = at or utc_now()
             proof = (now, officer_id or actor, CONSENT_TEXT_VERSION)
             no_proof = ("", "", "")  # see _NULL
             last_rid = self._scalar("SELECT coalesce(max(rid), 0) FROM records")

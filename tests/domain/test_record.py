@@ -424,3 +424,12 @@ def test_reimport_of_an_export_gives_the_same_record() -> None:
     exported.update({"kpj_number": "12345678901", "sync_state": "synced"})
     again = check(exported)
     assert again.ok and again.record == first.record
+
+
+def test_one_date_format_for_the_officer_digits_only_too() -> None:
+    """DD/MM/YYYY, DD-MM-YYYY and the digits alone (typed fast) read the same; ISO too."""
+    from outreach_tui.domain.fields import read_date
+
+    for text in ("21/02/1975", "21-02-1975", "21021975", "1975-02-21"):
+        assert read_date(text, "birth_date")[0] == dt.date(1975, 2, 21), text
+    assert read_date("31021975", "birth_date")[1]  # no such day

@@ -59,6 +59,9 @@ def test_demo_prepares_a_store_that_syncs_with_its_server(
         assert all(statuses.values()), statuses
         assert store.get_meta(TOKEN_META)
         assert store.visits()
+        # A real month, not everyone met today: people spread over the past weeks.
+        days = {r["created_at"][:10] for r in store.list_records(limit=100)}
+        assert len(days) >= 8, days
         unsent = store.outbox_size()
     assert unsent > 0
 

@@ -444,7 +444,7 @@ def test_row_masks_nik_and_phone_and_marks_what_needs_a_look() -> None:
         "0812****7890",
         "tertarik",
         "003/002",
-        "20-11-2026",
+        "20/11/2026",
     )
     assert row.marks[0] == "attention" and row.marks[-1] == "overdue"
     later = record_row(
