@@ -114,6 +114,7 @@ class ReportsScreen(OutreachScreen):
         Binding("f9", "toggle_scope", "key.reports_scope"),
         Binding("f10", "export", "key.reports_export"),
         Binding("ctrl+e", "export_to", "key.reports_export_to"),
+        Binding("ctrl+d", "export_people", "key.reports_export_people"),
         Binding("ctrl+r", "refresh_report", "key.reports_refresh"),
     ]
 
@@ -142,7 +143,7 @@ class ReportsScreen(OutreachScreen):
     def __init__(self) -> None:
         super().__init__()
         self.report: Report | None = None
-        self.exported: tuple[Path, Path] | None = None
+        self.exported: tuple[Path, Path | None] | None = None
 
     def _fill(self) -> None:
         """Show the report computed so far (in the current language), or compute it."""
@@ -258,12 +259,22 @@ class ReportsScreen(OutreachScreen):
         """Where exports go unless the officer chose another folder."""
         return self.export_dir or self.session.paths.data_dir / "laporan"
 
-    def action_export(self, folder: Path | None = None) -> None:
-        """Write the report and the area's records as CSV into the data folder."""
+    def action_export(self, folder: Path | None = None, people: bool = False) -> None:
+        """Write the report (counts only) as CSV; the area's people only when asked for."""
         if self.report is None:
             return
         self.query_one("#reports-message", Static).update(self.t("reports.exporting"))
-        self._export(self.report, folder or self.default_folder)
+        self._export(self.report, folder or self.default_folder, people)
+
+    def action_export_people(self) -> None:
+        """The area's people too: only after a warning that the file leaves the encrypted store."""
+        from outreach_tui.screens.people_export_dialog import PeopleExportDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.action_export(people=True)
+
+        self.app.push_screen(PeopleExportDialog(), answered)
 
     def action_export_to(self) -> None:
         """Ask for a folder (a USB stick, say), then export there."""
@@ -275,7 +286,7 @@ class ReportsScreen(OutreachScreen):
         self.app.push_screen(ExportDialog(self.default_folder), chosen)
 
     @work(thread=True, exclusive=True, group="reports-export")
-    def _export(self, report: Report, folder: Path) -> None:
+    def _export(self, report: Report, folder: Path, people: bool = False) -> None:
         from outreach_tui.transfer.exporter import write_csv
 
         scope = (report.region_code or "semua").replace(".", "")
@@ -289,17 +300,27 @@ class ReportsScreen(OutreachScreen):
         try:
             private_folder(folder)
             rows = write_report_csv(report, report_path)
-            with atomic_output(records_path, newline="") as out:
-                count = write_csv(store.iter_records(region_code=report.region_code), out)
+            count = 0
+            if people:
+                with atomic_output(records_path, newline="") as out:
+                    count = write_csv(store.iter_records(region_code=report.region_code), out)
         except OSError as exc:
             self.app.call_from_thread(self._export_failed, folder, exc)
             return
         finally:
             store.close()
-        self.app.call_from_thread(self._exported, report_path, rows, records_path, count)
+        shown = records_path if people else None
+        self.app.call_from_thread(self._exported, report_path, rows, shown, count)
 
-    def _exported(self, report_path: Path, rows: int, records_path: Path, count: int) -> None:
+    def _exported(
+        self, report_path: Path, rows: int, records_path: Path | None, count: int
+    ) -> None:
         self.exported = (report_path, records_path)
+        if records_path is None:
+            self.query_one("#reports-message", Static).update(
+                self.t("reports.exported_counts", path=str(report_path), rows=_n(rows))
+            )
+            return
         self.query_one("#reports-message", Static).update(
             self.t(
                 "reports.exported",

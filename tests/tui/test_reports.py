@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from outreach_tui.app import OutreachApp
 from outreach_tui.domain.codes import STATUSES
 from outreach_tui.domain.record import validate_record
+from outreach_tui.screens.people_export_dialog import PeopleExportDialog
 from outreach_tui.screens.reports import ExportDialog, ReportsScreen
 from outreach_tui.widgets.bar_chart import BarChart, bar_cells, chart_lines
 from tests.conftest import unlocked_store
@@ -135,6 +136,21 @@ async def test_export_writes_csv_rows_that_match(
         days = [r for r in rows if r["section"] == "enrolled_per_day"]
         assert len(days) == 30 and days[-1]["key"] == date.today().isoformat()
         assert days[-1]["count"] == "2"
+        assert records_path is None  # counts only by default: no person leaves the store
+        assert not list(report_path.parent.glob("data-*.csv"))
+        # People only after the warning, and the answer "no" is the default.
+        screen.exported = None
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: isinstance(app.screen, PeopleExportDialog))
+        await pilot.press("enter")  # "do not export" has the focus
+        await wait_for(pilot, lambda: not isinstance(app.screen, PeopleExportDialog))
+        assert screen.exported is None
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: isinstance(app.screen, PeopleExportDialog))
+        await pilot.click("#people-yes")
+        await wait_for(pilot, lambda: screen.exported is not None and screen.exported[1])
+        records_path = screen.exported[1]
+        assert records_path is not None and records_path.stat().st_mode & 0o777 == 0o600
         with records_path.open(encoding="utf-8-sig", newline="") as handle:
             records = list(csv.DictReader(handle))
         assert len(records) == store.count_records(region_code=AREA)
@@ -203,11 +219,7 @@ async def test_export_to_a_chosen_folder_checks_the_folder(
         await wait_for(pilot, lambda: screen.exported is not None)
         assert screen.exported is not None
         report_path, records_path = screen.exported
-        assert report_path.parent == target and records_path.parent == target
-        with records_path.open(encoding="utf-8-sig", newline="") as handle:
-            assert len(list(csv.DictReader(handle))) == app.session.store.count_records(
-                region_code=AREA
-            )
+        assert report_path.parent == target and records_path is None
 
 
 async def test_switching_to_english_redraws_the_report(
