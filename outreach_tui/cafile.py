@@ -8,10 +8,10 @@ verifies the server against it (and nothing else). No Textual here.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from outreach_tui.config import Paths
+from outreach_tui.safefile import atomic_write_bytes
 
 CA_FILE_NAME = "server-ca.pem"
 MAX_CA_BYTES = 256 * 1024  # a bundle of a few hundred certificates at most
@@ -53,15 +53,5 @@ def install_ca_file(paths: Paths, source: Path) -> Path:
     data = read_ca_file(source)
     paths.ensure()
     target = paths.config_dir / CA_FILE_NAME
-    tmp = target.with_name(target.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(target, data)
     return target
