@@ -34,23 +34,27 @@ def outreach_command() -> str:
     return str(script)
 
 
-def test_add_search_enroll_slip_quit(isolated_home: Path, tmp_path: Path) -> None:
+def set_up_and_start(home: Path, tmp_path: Path) -> Tmux:
+    """A set-up laptop working in Cibinong RW 003 RT 002, and `outreach` started in tmux."""
     setup = CliRunner().invoke(
         main, ["setup", "--officer-id", "p-001", "--officer-name", "Dewi", "--branch", "KC-BOGOR"]
     )
     assert setup.exit_code == 0, setup.output
-    paths = resolve_paths({"OUTREACH_HOME": str(isolated_home)})
+    paths = resolve_paths({"OUTREACH_HOME": str(home)})
     area = {"area_code": "32.01.01.1001", "area_rw": "003", "area_rt": "002"}
     save_settings(paths, load_settings(paths).model_copy(update=area))
-
     env = {
-        "OUTREACH_HOME": str(isolated_home),
+        "OUTREACH_HOME": str(home),
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
     }
-    tui = Tmux(outreach_command(), env)
+    return Tmux(outreach_command(), env)
+
+
+def test_add_search_enroll_slip_quit(isolated_home: Path, tmp_path: Path) -> None:
+    tui = set_up_and_start(isolated_home, tmp_path)
     try:
         tui.wait_for("Frasa sandi")
         tui.type(TEST_PASSPHRASE)

@@ -3,20 +3,15 @@ kept busy by other processes: every key lands in the field it was meant for (iss
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from outreach_tui.cli import main
-from outreach_tui.config import load_settings, resolve_paths, save_settings
 from tests.conftest import TEST_PASSPHRASE, unlocked_store
-from tests.tui.test_tmux import NIK, outreach_command, pytestmark
-from tests.tui.tmux_driver import Tmux
+from tests.tui.test_tmux import NIK, pytestmark, set_up_and_start
 
 __all__ = ["pytestmark"]
 
@@ -40,21 +35,7 @@ def busy_cpus() -> Iterator[None]:
 def test_a_whole_form_in_one_send_keys_call_under_load(
     isolated_home: Path, tmp_path: Path, busy_cpus: None
 ) -> None:
-    setup = CliRunner().invoke(
-        main, ["setup", "--officer-id", "p-001", "--officer-name", "Dewi", "--branch", "KC-BOGOR"]
-    )
-    assert setup.exit_code == 0, setup.output
-    paths = resolve_paths({"OUTREACH_HOME": str(isolated_home)})
-    area = {"area_code": "32.01.01.1001", "area_rw": "003", "area_rt": "002"}
-    save_settings(paths, load_settings(paths).model_copy(update=area))
-    env = {
-        "OUTREACH_HOME": str(isolated_home),
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    tui = Tmux(outreach_command(), env)
+    tui = set_up_and_start(isolated_home, tmp_path)
     try:
         tui.wait_for("Frasa sandi")
         tui.type(TEST_PASSPHRASE)
