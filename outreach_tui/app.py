@@ -136,9 +136,16 @@ class OutreachApp(App[None]):
 
     # -- navigation -------------------------------------------------------------------------
     def action_go(self, mode: str) -> None:
-        """Switch to one of the main screens (each keeps its own state)."""
-        if self.session.is_unlocked and self.current_mode != mode:
+        """Show one of the main screens at its top: what was opened over it is closed."""
+        if not self.session.is_unlocked:
+            return
+        if self.current_mode != mode:
             self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            keep = getattr(self.screen, "write_draft", None)  # a form: its draft is kept
+            if callable(keep):
+                keep()
+            self.pop_screen()
 
     def action_new_record(self) -> None:
         """Open the form for a new person in the current working area."""

@@ -29,6 +29,7 @@ from textual import events
 from outreach_tui.messages import OpensScreen
 
 SETTLE_SECONDS = 0.3
+FOCUS_GRACE = 0.5  # how long a new screen may take to focus its first field
 POLL_SECONDS = 0.005
 
 Dispatch = Callable[[events.Event], Awaitable[None]]
@@ -52,9 +53,19 @@ class TypeAhead:
             return False
         if not screen.is_mounted or getattr(screen, "hold_keys", False):
             return False
-        if screen.focused is None and screen.focus_chain:
+        if screen.focused is None and screen.focus_chain and self._just_mounted(screen):
             return False  # its first field is being focused (Widget.focus() is deferred)
         return not self._screen_coming()
+
+    @staticmethod
+    def _just_mounted(screen: Any) -> bool:
+        """Within FOCUS_GRACE of the first time a key saw this screen mounted (a screen that
+        focuses nothing on purpose takes keys after that)."""
+        seen = getattr(screen, "_typeahead_mounted_at", None)
+        if seen is None:
+            seen = time.monotonic()
+            screen._typeahead_mounted_at = seen
+        return time.monotonic() - seen < FOCUS_GRACE
 
     def _screen_coming(self) -> bool:
         """Whether a message that opens a screen waits in the app's queue (posted by a key)."""

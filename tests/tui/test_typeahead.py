@@ -128,3 +128,21 @@ async def test_a_name_over_the_limit_is_kept_and_the_limit_said(ready_home, make
         await wait_for(pilot, lambda: field(app, "full_name") == long_name)
         await wait_for(pilot, lambda: "100" in message(screen, "full_name"))
         assert "150" in message(screen, "full_name")
+
+
+async def test_main_keys_show_their_screen_at_its_top(ready_home, make_tui) -> None:
+    """A record opened over Beranda, then F3 and F2: Beranda itself, not the old record."""
+    from outreach_tui import messages
+    from outreach_tui.screens.home import HomeScreen
+    from outreach_tui.screens.record_detail import RecordDetailScreen
+    from tests.tui.helpers_form import store_people
+
+    (record_id,) = store_people(ready_home, {"full_name": "Warga Lama"})
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        app.post_message(messages.OpenRecord(record_id))
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordDetailScreen))
+        burst(app, "<f3>", "<f2>")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert len(app.screen_stack) == 1
