@@ -61,6 +61,11 @@ def duration(run: dict[str, Any]) -> str:
     return f"{(end - start).total_seconds():.1f}"
 
 
+def _set_aside_in(run: dict[str, Any]) -> int:
+    """Items a run set aside: rejected, conflicts and duplicate NIKs (flagged) alike."""
+    return sum(int(run.get(name) or 0) for name in ("rejected", "conflicts", "flagged"))
+
+
 def reason_text(reason: dict[str, Any], lang: str, duplicate_of: str | None = None) -> str:
     """One server reason in the officer's language: our table first, the server's words else."""
     code = str(reason.get("code") or "")
@@ -174,7 +179,7 @@ class SyncScreen(OutreachScreen):
         table = self.query_one("#sync-runs", DataTable)
         table.clear()
         for run in runs:
-            rejected = int(run.get("rejected") or 0) + int(run.get("conflicts") or 0)
+            rejected = _set_aside_in(run)
             table.add_row(
                 local_time(run.get("started_at")),
                 _n(int(run.get("sent") or 0)),
@@ -203,8 +208,11 @@ class SyncScreen(OutreachScreen):
 
     def _short_error(self, run: dict[str, Any]) -> str:
         code = str(run.get("errors") or "")
+        if not code and not run.get("ended_at"):
+            return self.t("sync_screen.running")
         if not code:
-            return "-" if run.get("ended_at") else self.t("sync_screen.running")
+            count = _set_aside_in(run)
+            return self.t("sync_screen.set_aside_short", count=count) if count else "-"
         return self.t(f"sync_screen.error.{code}") if code in _SHORT_ERRORS else code
 
     # -- the state line ---------------------------------------------------------------------

@@ -112,6 +112,10 @@ async def _set_aside_fix_and_resend(
         name, state, reasons = table.get_row_at(0)
         assert name == "Siti Rahayu" and state == "ganda"
         assert "NIK" in reasons and "petugas lain" in reasons  # a colleague's: no id, who resolves
+        runs = screen.query_one("#sync-runs", DataTable)
+        await wait_for(pilot, lambda: runs.row_count >= 1)
+        journal = runs.get_row_at(0)
+        assert journal[3] == "1" and "1 perlu diperiksa" in journal[6]  # set aside, said so
         record = app.session.store.get_record(mine)
         assert record is not None and record["sync_state"] == "duplicate"
         assert record["nik"] == nik_for(7)
