@@ -11,9 +11,8 @@ nothing the second time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .audit import AuditEntry, append_audit
@@ -37,7 +36,6 @@ class RecoverCounts:
     updated: int = 0
     kept: int = 0  # the laptop holds the same or a newer version, or unsent changes
     visits: int = 0
-    ids: list[str] = field(default_factory=list)
 
 
 class RecoveryMixin(StoreBase):
@@ -104,7 +102,6 @@ class RecoveryMixin(StoreBase):
                 self._acknowledge(conn, "record", record_id, version, base, now)
                 counts.visits += self._recover_visits(conn, item.get("visits") or [], now)
                 audit.append(AuditEntry("recover", "record", record_id, version, []))
-                counts.ids.append(record_id)
             index_records(conn, after_rid=last_rid, renamed=renamed)
             append_audit(conn, now, "central", audit)
         return counts
@@ -152,8 +149,3 @@ class RecoveryMixin(StoreBase):
                 self._acknowledge(conn, "visit", str(row["id"]), 1, None, now)
                 added += 1
         return added
-
-
-def as_json(counts: RecoverCounts) -> str:
-    """The counts for `--json` output."""
-    return json.dumps({k: v for k, v in counts.__dict__.items() if k != "ids"})
