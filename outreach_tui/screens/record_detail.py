@@ -267,9 +267,11 @@ class RecordDetailScreen(OutreachScreen):
         else:
             shown = self.t("detail.sync.synced" if state == "synced" else "detail.sync.pending")
         kpj = record.get("kpj_number")
+        enrolled = record.get("status") in SLIP_STATUSES
+        none = self.t("detail.kpj.none" if enrolled else "detail.kpj.not_enrolled")
         return [
             (self._label("sync_state"), shown),
-            (self._label("kpj_number"), str(kpj) if kpj else self.t("detail.kpj.none")),
+            (self._label("kpj_number"), str(kpj) if kpj else none),
         ]
 
     def _visit_lines(self) -> str:

@@ -4,8 +4,10 @@ Every change runs the domain's `validate_record` (tens of microseconds) and show
 under its field; the NIK fills birth date and sex; the calculator follows the inputs. Unsaved
 entries are kept as a draft in the encrypted store (`draft.form`, or `draft.form.<id>` for an
 edit), written a second after the last change and when the screen closes, so a flat battery
-loses at most that second. Status changes and their rules live on the detail screen: a new
-record starts as prospect or interested, an edit keeps the stored status.
+loses at most that second. A new person may be enrolled (NIK and consent, checked by the same
+rules) or recorded as declining (with a reason; "lainnya" needs the reason in words, kept in the
+notes) right here, and the save offers the next step at that door (`NextStepDialog`). An edit
+keeps the stored status: status changes of a stored record live on the detail screen.
 """
 
 from __future__ import annotations
@@ -38,12 +40,14 @@ PERSON = ("full_name", "nik", "birth_date", "sex", "phone", "occupation", "month
 PERSON_MORE = ("follow_up_on", "notes")
 PLACE = ("region_code", "rw", "rt", "street")
 PROGRAMS = ("programs", "payment_period")
-FORM_FIELDS = (*PERSON, *PERSON_MORE, "status", "consent", *PLACE, *PROGRAMS)  # screen order
+STATUS = ("status", "decline_reason", "decline_other")  # decline_other: the form's own
+FORM_FIELDS = (*PERSON, *PERSON_MORE, *STATUS, "consent", *PLACE, *PROGRAMS)  # screen order
 HOUSEHOLD = PLACE  # what "save and next" keeps for the next person of the same house
 IDENTITY = ("full_name", "nik", "birth_date", "region_code")  # an edit of these is re-checked
 DRAFT_KEY = "draft.form"
 DRAFT_DELAY = 1.0  # seconds after the last change before the draft is written
-NEW_STATUSES = ("prospect", "interested")
+NEW_STATUSES = codes.LOCAL_STATUSES
+OTHER_REASON = "lainnya"  # the decline reason that needs words
 
 
 class RecordFormScreen(OutreachScreen):
@@ -103,6 +107,15 @@ class RecordFormScreen(OutreachScreen):
         control = record_control(name, self.values[name], self.t, statuses=NEW_STATUSES)
         return FormField(name, self.t(f"label.field.{name}"), control)
 
+    def _show_decline(self) -> None:
+        """The reason shows once `declined` is chosen, its words once the reason is "lainnya"."""
+        if self.stored is not None:
+            return
+        declined = self.values.get("status") == "declined"
+        self.query_one("#decline_reason-field").display = declined
+        other = declined and self.values.get("decline_reason") == OTHER_REASON
+        self.query_one("#decline_other-field").display = other
+
     def compose(self) -> ComposeResult:
         """Person left; address, programs, calculator and consent right; buttons below."""
         if self.initial:  # recomposed (language changed): keep what was typed
@@ -122,6 +135,9 @@ class RecordFormScreen(OutreachScreen):
                         yield self._field(field)
                     if self.stored is None:
                         yield self._field("status")
+                        yield Static(self.t("form.status_new_hint"), classes="hint")
+                        yield self._field("decline_reason")
+                        yield self._field("decline_other")
                     else:
                         status = self.t(f"label.status.{self.stored['status']}")
                         yield Static(self.t("form.status_kept", status=status), classes="hint")
@@ -170,7 +186,7 @@ class RecordFormScreen(OutreachScreen):
                     values[name] = ""  # a stored record without programs keeps none
             elif name == "consent":
                 values[name] = self.query_one("#consent", Switch).value
-            elif name == "status" and self.stored is not None:
+            elif name in STATUS and self.stored is not None:
                 values[name] = self.initial[name]
             else:
                 widget = self.query_one(f"#{name}")
@@ -185,7 +201,7 @@ class RecordFormScreen(OutreachScreen):
                 self.query_one("#program-JHT", Checkbox).value = "JHT" in str(value)
             elif name == "consent":
                 self.query_one("#consent", Switch).value = bool(value)
-            elif name == "status" and self.stored is not None:
+            elif name in STATUS and self.stored is not None:
                 return
             else:
                 widget = self.query_one(f"#{name}")
@@ -247,12 +263,18 @@ class RecordFormScreen(OutreachScreen):
         return derived, self.t("form.nik_region", region=", ".join(n for n in names if n))
 
     def _fill_from_nik(self) -> None:
-        """Birth date and sex from a valid NIK, where empty or filled from the NIK before."""
+        """Birth date and sex from a valid NIK, where empty or filled from the NIK before.
+
+        A NIK cleared or mistyped takes nothing away: the birth date and sex the officer sees
+        stay, and the NIK's own check says what is wrong with it.
+        """
         derived, _ = self._parse_nik()
+        if not derived:
+            return
         current = self._read()
         for name in ("birth_date", "sex"):
             if current[name] in ("", self.from_nik.get(name)):
-                self._set(name, derived.get(name, ""))
+                self._set(name, derived[name])
         self.from_nik = derived
 
     def _refresh(self) -> None:
@@ -286,10 +308,26 @@ class RecordFormScreen(OutreachScreen):
         place = reference.get_region(region) if region else None
         self.query_one("#region_code-field", FormField).show_hint(place.path if place else "")
         self.query_one(ContributionPanel).result = self._calculate(check.record)
+        self._show_decline()
+        if self._other_missing(values) and (self.show_all or "decline_other" in self.touched):
+            other = self.query_one("#decline_other-field", FormField)
+            other.show_problems([self.t("form.decline_other.required")], [])
+
+    def _other_missing(self, values: dict[str, Any]) -> bool:
+        """A new person declining for "lainnya" without the reason in words."""
+        return (
+            self.stored is None
+            and values.get("status") == "declined"
+            and values.get("decline_reason") == OTHER_REASON
+            and not str(values.get("decline_other") or "").strip()
+        )
 
     def _raw(self, values: dict[str, Any]) -> dict[str, Any]:
         raw: dict[str, Any] = {k: self.stored.get(k) for k in RECORD_FIELDS} if self.stored else {}
         raw.update(values)
+        raw.pop("decline_other", None)
+        if values.get("status") != "declined":
+            raw["decline_reason"] = None  # a reason picked, then another status: not kept
         raw["id"] = self.record_id if self.stored is not None else None
         return raw
 
@@ -350,9 +388,10 @@ class RecordFormScreen(OutreachScreen):
         self._refresh()
         check = self.validation
         assert check is not None
-        if not check.ok:
+        missing_other = self._other_missing(self.values)
+        if not check.ok or missing_other:
             self._say_lines([self.t("form.fix_errors"), *self.elsewhere])
-            bad = {p.field for p in check.errors}
+            bad = {p.field for p in check.errors} | ({"decline_other"} if missing_other else set())
             for name in FORM_FIELDS:
                 if name in bad:
                     target = self.query(f"#{name}-field").first(FormField).control
@@ -360,6 +399,11 @@ class RecordFormScreen(OutreachScreen):
                     break
             return
         record = dict(check.record)
+        other = str(self.values.get("decline_other") or "").strip()
+        if self.stored is None and record.get("decline_reason") == OTHER_REASON and other:
+            said = self.t("form.decline_other.note", text=other)
+            notes = f"{record['notes']} | {said}" if record.get("notes") else said
+            record["notes"] = notes[:MAX_NOTES_LENGTH]
         changed = self.stored is None or any(record[k] != self.stored.get(k) for k in IDENTITY)
         dups = find_duplicates(self.session.store, record, exclude_id=self.record_id)
         if changed and dups:
@@ -404,11 +448,13 @@ class RecordFormScreen(OutreachScreen):
             return
         self._forget_draft()
         self.app.post_message(messages.RecordsChanged((saved.id,)))
-        self.notify(self.t("form.saved", name=record["full_name"]))
+        household = {k: record[k] for k in HOUSEHOLD if record.get(k)}
         if next_person:
-            household = {k: record[k] for k in HOUSEHOLD if record.get(k)}
+            self.notify(self.t("form.saved", name=record["full_name"]))
             self.app.post_message(messages.NewRecord(household))
         self.dismiss()
+        if self.stored is None and not next_person:
+            offer_next_step(self.app, saved.id, record, household)
 
     def action_toggle_consent(self) -> None:
         """F9: record (or withdraw) consent after reading the text aloud, from any field."""
@@ -427,3 +473,23 @@ class RecordFormScreen(OutreachScreen):
                 self.dismiss()
 
         self.app.push_screen(DiscardDialog(), answered)
+
+
+def offer_next_step(
+    app: Any, record_id: str, record: dict[str, Any], household: dict[str, Any]
+) -> None:
+    """After a new person is saved: the slip, the next household member, the record, or done."""
+    from outreach_tui.screens.next_step_dialog import NEXT, OPEN, SLIP, NextStepDialog
+
+    def chosen(step: str | None) -> None:
+        if step == SLIP:
+            from outreach_tui.screens.slip_preview import SlipPreviewScreen
+
+            app.push_screen(SlipPreviewScreen(record_id))
+        elif step == NEXT:
+            app.post_message(messages.NewRecord(household))
+        elif step == OPEN:
+            app.post_message(messages.OpenRecord(record_id))
+
+    enrolled = record.get("status") == "enrolled"
+    app.push_screen(NextStepDialog(str(record["full_name"]), enrolled), chosen)

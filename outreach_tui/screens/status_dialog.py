@@ -15,12 +15,18 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Label, RadioButton, RadioSet, Static
+from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
 
 from outreach_tui.domain import codes
-from outreach_tui.domain.record import RECORD_FIELDS, Validation, validate_record
+from outreach_tui.domain.record import (
+    MAX_NOTES_LENGTH,
+    RECORD_FIELDS,
+    Validation,
+    validate_record,
+)
 from outreach_tui.screens.base import OutreachModal
 
+OTHER_REASON = "lainnya"  # the decline reason that needs words (kept in the notes)
 # Problems that only the form can fix (it asks for the NIK and records the consent).
 FORM_FIELDS = frozenset({"nik", "consent", "birth_date", "sex"})
 
@@ -107,6 +113,12 @@ class StatusDialog(OutreachModal):
                 with RadioSet(id="reason-choice", classes="reason"):
                     for code, label in codes.DECLINE_REASONS.items():
                         yield RadioButton(self.t(label), id=f"reason-{code}")
+                yield Input(
+                    id="reason-other",
+                    placeholder=self.t("label.field.decline_other"),
+                    max_length=400,
+                    compact=True,
+                )
             yield Static(self.t("detail.status_dialog.active_note"), classes="hint", markup=False)
             yield Static("", id="status-message", classes="field-error", markup=False)
             yield Static(self.t("detail.status_dialog.hint"), classes="hint", markup=False)
@@ -116,6 +128,7 @@ class StatusDialog(OutreachModal):
         """Hide the reasons until `declined` is picked; start on the first choice."""
         self._show_reasons(False)
         if self.choices:
+            self.query_one("#reason-other").display = False
             self.query_one("#status-choice", RadioSet).focus()
 
     def _show_reasons(self, show: bool) -> None:
@@ -143,6 +156,8 @@ class StatusDialog(OutreachModal):
             self.needs_form = False
             self.refresh_bindings()
             self._say("")
+        declined = self.chosen() == "declined"
+        self.query_one("#reason-other").display = declined and self.reason() == OTHER_REASON
 
     def _say(self, text: str) -> None:
         self.query_one("#status-message", Static).update(text)
@@ -162,9 +177,18 @@ class StatusDialog(OutreachModal):
             self._say(self.t("detail.status_dialog.pick"))
             return
         reason = self.reason() if status == "declined" else None
+        other = self.query_one("#reason-other", Input).value.strip()
+        if reason == OTHER_REASON and not other:
+            self._say(self.t("form.decline_other.required"))
+            self.query_one("#reason-other", Input).focus()
+            return
         result, record = check_change(
             self.record, self.session.today(), status=status, decline_reason=reason
         )
+        if reason == OTHER_REASON:
+            said = self.t("form.decline_other.note", text=other)
+            notes = f"{record['notes']} | {said}" if record.get("notes") else said
+            record["notes"] = notes[:MAX_NOTES_LENGTH]
         if result.errors:
             lines = [problem.message(self.session.lang) for problem in result.errors]
             self.needs_form = any(problem.field in FORM_FIELDS for problem in result.errors)

@@ -140,6 +140,8 @@ def make_slip(
             translate(OCCUPATIONS[occupation], lang) if occupation in OCCUPATIONS else "-",
         ),
     )
+    if record.get("kpj_number"):  # assigned by the central API once the enrollment arrived
+        person += (Field(translate("label.field.kpj_number", lang), str(record["kpj_number"])),)
     officer_name = str(getattr(settings, "officer_name", "") or "")
     officer_id = str(getattr(settings, "officer_id", "") or "")
     branch = str(getattr(settings, "branch", "") or "-")

@@ -24,6 +24,7 @@ DATE_FIELDS = ("birth_date", "follow_up_on")
 # stays visible and its check says the limit, instead of being cut or refused in silence.
 _LIMITS = {
     "full_name": 400, "nik": 40, "phone": 40, "street": 2000, "notes": 2000, "rw": 3, "rt": 3,
+    "decline_other": 400,
 }  # fmt: skip
 _PLACEHOLDERS = {
     "birth_date": "form.placeholder.date",
@@ -55,6 +56,8 @@ def _options(name: str, t: Callable[..., str], statuses: Iterable[str]) -> list[
         return [(t(f"label.sex.{c}"), c) for c in ("M", "F")]
     if name == "occupation":
         return [(t(key), c) for c, key in codes.OCCUPATIONS.items()]
+    if name == "decline_reason":
+        return [(t(key), c) for c, key in codes.DECLINE_REASONS.items()]
     if name == "payment_period":
         return [(t("form.period_months", months=n), str(n)) for n in codes.PAYMENT_PERIODS]
     return [(t(f"label.status.{c}"), c) for c in statuses]
@@ -64,7 +67,7 @@ def record_control(
     name: str, value: Any, t: Callable[..., str], *, statuses: Iterable[str] = ()
 ) -> Widget:
     """The control for one record field, holding ``value`` (a `form_value`), id = field name."""
-    if name in ("sex", "occupation", "payment_period", "status"):
+    if name in ("sex", "occupation", "payment_period", "status", "decline_reason"):
         return Select(
             _options(name, t, statuses),
             value=value or Select.NULL,

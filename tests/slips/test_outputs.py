@@ -217,3 +217,15 @@ def test_text_slip_qr_reads_back(slip: Slip) -> None:
                     image.paste(0, (x * 2, y * 4 + half * 2, x * 2 + 2, y * 4 + half * 2 + 2))
     assert _decode(image) == [slip.payload]
     assert qr.encode(slip.payload).version == 7
+
+
+@needs_pdftotext
+def test_kpj_number_shown_once_assigned(device_key: DeviceKey, tmp_path: Path) -> None:
+    without = make_slip(person(), OFFICER, device_key, issued=ISSUED)
+    assert "KPJ" not in without.all_text()
+    slip = make_slip({**person(), "kpj_number": "26011234567"}, OFFICER, device_key, issued=ISSUED)
+    assert "Nomor KPJ" in slip.all_text() and "26011234567" in slip.all_text()
+    for size in layout.SIZES:
+        assert "26011234567" in pdf_text(pdf.render_pdf([slip], size), tmp_path)
+    assert b"26011234567" in thermal.escpos_bytes(slip, "58mm")
+    assert "26011234567" in text.render_text(slip)

@@ -107,6 +107,33 @@ async def test_declined_needs_a_reason(make_tui: Any, ready_home: Path) -> None:
         assert (stored["status"], stored["decline_reason"]) == ("interested", None)
 
 
+async def test_declined_for_another_reason_needs_it_in_words(
+    make_tui: Any, ready_home: Path
+) -> None:
+    from outreach_tui.screens.status_dialog import StatusDialog
+
+    record_id = store_person(ready_home)
+    app = _app(make_tui)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(pilot, record_id)
+        await _change_status(pilot, "status-declined")
+        dialog = app.screen
+        assert not dialog.query_one("#reason-other").display
+        await _pick(pilot, "reason-lainnya")
+        assert dialog.query_one("#reason-other").display
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusDialog)
+        assert "Alasan lain" in shown(dialog, "#status-message")
+        assert app.focused is dialog.query_one("#reason-other")
+        assert app.session.store.get_record(record_id)["version"] == 1
+        await pilot.press(*"kerja di luar kota", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen)
+        stored = app.session.store.get_record(record_id)
+        assert (stored["status"], stored["decline_reason"]) == ("declined", "lainnya")
+        assert "kerja di luar kota" in stored["notes"]
+
+
 async def test_enrolled_without_nik_is_refused_and_offers_the_form(
     make_tui: Any, ready_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -233,6 +260,9 @@ async def test_slip_refused_for_a_prospect(make_tui: Any, ready_home: Path) -> N
         await pilot.pause()
         assert app.screen is screen
         assert "terdaftar atau aktif" in shown(screen, "#detail-message")
+        # No KPJ number for someone not enrolled, and no promise of one either.
+        assert "belum terdaftar" in shown(screen, "#detail-sync")
+        assert "setelah pendaftaran" not in shown(screen, "#detail-sync")
 
 
 async def _slip_screen(pilot: Any, record_id: str) -> Any:
