@@ -12,8 +12,13 @@ that is not mounted yet. `TypeAhead` makes key handling sequential, as if typed 
   focused widget and its ancestors up to the screen) have handled it, and a key none of them
   kept has its app-level bindings (Tab moves focus there) run at once instead of behind the
   keys queued after it; so a Tab, an Enter or a save has moved focus or opened its screen
-  before the next key is routed. The wait is bounded (`SETTLE_SECONDS`), so a busy widget can
-  slow typing but never swallow it.
+  before the next key is routed;
+- and what the key set off on the screen (an Enter on a radio button posts Changed messages that
+  show the decline reasons; a choice in a dropdown re-checks the form) has been handled by
+  every widget of the screen before the next key: a Tab then moves to the field that a slow
+  typist would have seen appear.
+
+  Each wait is bounded (`SETTLE_SECONDS`), so a busy widget can slow typing but never swallow it.
 """
 
 from __future__ import annotations
@@ -134,7 +139,25 @@ class TypeAhead:
         finally:
             for node in subscribed:
                 node.message_signal.unsubscribe(self.app)
+        # The app's part first (a binding such as Enter on a radio set runs there), then what
+        # it set off on the screen, then whatever that left for the app (a focus() call).
         await self._catch_up(event, queued_before)
+        await self._settle(chain[-1] if chain else None)
+        await self._catch_up(event, queued_before)
+
+    @staticmethod
+    async def _settle(screen: Any) -> None:
+        """Wait until no widget of the screen has a message waiting or being handled."""
+        if screen is None or not screen.is_running:
+            return
+        deadline = time.monotonic() + SETTLE_SECONDS
+        quiet = 0  # a message taken off a queue is handled by the next look: two quiet looks
+        while time.monotonic() < deadline and quiet < 2:
+            await asyncio.sleep(0)
+            busy = any(_busy(node) for node in (screen, *screen.walk_children()))
+            quiet = 0 if busy else quiet + 1
+            if busy:
+                await asyncio.sleep(POLL_SECONDS)
 
     def _app_queue(self) -> list[Any]:
         return list(getattr(getattr(self.app, "_message_queue", None), "values", ()))
@@ -167,3 +190,9 @@ class TypeAhead:
         """Whether the widget that handled the key last kept it (nobody else will get it)."""
         parent = last.parent
         return bool(event._stop_propagation) or not event.bubble or parent not in chain
+
+
+def _busy(node: Any) -> bool:
+    """Whether a widget has messages waiting (a `_message_queue` never made yet has none)."""
+    queue = node.__dict__.get("_message_queue")
+    return bool(queue is not None and not queue.empty())
