@@ -350,10 +350,12 @@ def run(report: Report, count: int) -> None:
         report.add(f"  (made the {count:,}-record laptop)", f"{built:.1f} s", note=str(home))
     from bench.bench_backup import bench_backup
     from bench.bench_tui_home import bench_home
+    from bench.bench_tui_keys import bench_keys
 
     bench_cold_start(report, home)
     bench_list(report, home, count)
     bench_home(report, home, count)
+    bench_keys(report, home, count, out)
     bench_backup(report, home, count, out)
 
 

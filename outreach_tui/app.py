@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
@@ -25,17 +26,30 @@ def _lazy(module: str, name: str) -> Callable[[], Screen[Any]]:
     """A mode's screen, imported on first use (keeps the cold start short)."""
 
     def make() -> Screen[Any]:
-        import importlib
 
         return getattr(importlib.import_module(module), name)()
 
     return make
 
 
+SCREEN_STYLES = ("home", "records", "record_form", "record_detail", "reports", "sync",
+                 "sync_dialog", "area", "settings")  # fmt: skip
+# Imported in a thread once the officer is in, so a screen's first key does not pay for it.
+WARM_MODULES = ("outreach_tui.screens.record_form", "outreach_tui.screens.record_detail",
+                "outreach_tui.screens.records", "outreach_tui.screens.reports",
+                "outreach_tui.screens.sync", "outreach_tui.screens.area",
+                "outreach_tui.screens.settings", "outreach_tui.screens.slip_preview")  # fmt: skip
+
+
 class OutreachApp(App[None]):
     """The officer's terminal UI, built by `make_app` from a session."""
 
-    CSS_PATH = "app.tcss"
+    # Every screen's stylesheet, read once at start: a screen's first CSS otherwise re-parses
+    # the stylesheet and restyles every open screen when it is first shown (200-400 ms).
+    CSS_PATH: ClassVar[list[str]] = [
+        "app.tcss",
+        *(f"screens/{name}.tcss" for name in SCREEN_STYLES),
+    ]
     TITLE = "outreach"
     ENABLE_COMMAND_PALETTE = True
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
@@ -57,6 +71,8 @@ class OutreachApp(App[None]):
         Binding("f8", "settings", "key.settings", priority=True),
         Binding("ctrl+l", "lock", "key.lock", priority=True),
         Binding("ctrl+q", "quit", "key.quit", priority=True),
+        # Textual's own palette binding says "palette" in English: this one is translated.
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
     ]
 
     online: reactive[bool | None] = reactive(None)
@@ -96,6 +112,7 @@ class OutreachApp(App[None]):
         self._refresh_subtitle()
         self.post_message(messages.RecordsChanged())
         self.start_background_sync()
+        self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def start_background_sync(self) -> None:
         """Start the periodic sync (a thread worker; see screens/sync.py)."""
@@ -120,9 +137,9 @@ class OutreachApp(App[None]):
         """Lock when nobody touched the laptop for the configured time."""
         idle = self._clock() - self.last_input
         if self.session.is_unlocked and idle >= self.session.settings.lock_after_minutes * 60:
-            self.action_lock()
+            self.action_lock(idle=True)
 
-    def action_lock(self) -> None:
+    def action_lock(self, idle: bool = False) -> None:
         """Close the store, forget the key and cover the screen until the passphrase is typed."""
         from outreach_tui.screens.unlock import UnlockScreen
 
@@ -132,7 +149,7 @@ class OutreachApp(App[None]):
         elif isinstance(self.screen, UnlockScreen):
             return
         self._refresh_subtitle()
-        self.push_screen(UnlockScreen(locked=True), self._unlocked)
+        self.push_screen(UnlockScreen(locked=True, idle=idle), self._unlocked)
 
     # -- navigation -------------------------------------------------------------------------
     def action_go(self, mode: str) -> None:
@@ -281,9 +298,34 @@ class OutreachApp(App[None]):
             for name, callback in actions:
                 yield SystemCommand(t(f"palette.{name}"), t(f"palette.{name}.help"), callback)
         yield SystemCommand(t("palette.help"), t("palette.help.help"), self.action_help)
-        yield from super().get_system_commands(screen)
+        # Textual's own commands (theme, keys panel, screenshot), in the officer's language;
+        # quitting goes through Ctrl+Q's question about unsent changes.
+        yield SystemCommand(t("palette.theme"), t("palette.theme.help"), self.action_change_theme)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(
+                t("palette.keys"), t("palette.keys.hide"), self.action_hide_help_panel
+            )
+        else:
+            yield SystemCommand(
+                t("palette.keys"), t("palette.keys.show"), self.action_show_help_panel
+            )
+        yield SystemCommand(t("palette.quit"), t("palette.quit.help"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        """The command palette, its search box in the officer's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = self.session.t("palette.search")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
 
 def make_app(session: Session, **kwargs: Any) -> OutreachApp:
     """Build the app from its parts (tests use the same factory)."""
     return OutreachApp(session, **kwargs)
+
+
+def _warm_up() -> None:
+    """Import the screens' modules ahead of their first key (see WARM_MODULES)."""
+    for module in WARM_MODULES:
+        importlib.import_module(module)

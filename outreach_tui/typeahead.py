@@ -15,8 +15,9 @@ that is not mounted yet. `TypeAhead` makes key handling sequential, as if typed 
   before the next key is routed;
 - and what the key set off on the screen (an Enter on a radio button posts Changed messages that
   show the decline reasons; a choice in a dropdown re-checks the form) has been handled by
-  every widget of the screen before the next key: a Tab then moves to the field that a slow
-  typist would have seen appear.
+  every widget of the screen, and the layout that follows has run, before the next key: a Tab
+  then moves to the field that a slow typist would have seen appear (focus order follows
+  where widgets are placed).
 
   Each wait is bounded (`SETTLE_SECONDS`), so a busy widget can slow typing but never swallow it.
 """
@@ -33,7 +34,9 @@ from textual import events
 
 from outreach_tui.messages import OpensScreen
 
-SETTLE_SECONDS = 0.3
+SETTLE_SECONDS = 1.0  # at most, per key, for the widgets that got it to handle it (slow laptop)
+# What a key set off on the screen may take on a loaded laptop before the next key goes anyway.
+SCREEN_SETTLE_SECONDS = 1.0
 FOCUS_GRACE = 0.5  # how long a new screen may take to focus its first field
 POLL_SECONDS = 0.005
 
@@ -130,7 +133,9 @@ class TypeAhead:
                 subscribed.append(node)
         try:
             await self.dispatch(event)
-            deadline = time.monotonic() + SETTLE_SECONDS
+            # A priority binding of the app (F2-F8, Ctrl+Q) keeps the key: nobody else gets it.
+            forwarded = handled or any(_holds(node, event) for node in chain)
+            deadline = time.monotonic() + (SETTLE_SECONDS if forwarded else 0)
             while time.monotonic() < deadline:
                 await asyncio.sleep(0)
                 if handled and self._finished(event, handled[-1], chain):
@@ -150,11 +155,15 @@ class TypeAhead:
         """Wait until no widget of the screen has a message waiting or being handled."""
         if screen is None or not screen.is_running:
             return
-        deadline = time.monotonic() + SETTLE_SECONDS
+        deadline = time.monotonic() + SCREEN_SETTLE_SECONDS
         quiet = 0  # a message taken off a queue is handled by the next look: two quiet looks
         while time.monotonic() < deadline and quiet < 2:
             await asyncio.sleep(0)
-            busy = any(_busy(node) for node in (screen, *screen.walk_children()))
+            # A widget shown or hidden by the key has no place until the layout ran, and focus
+            # order (Tab) follows places: wait for a pending layout too.
+            busy = getattr(screen, "_layout_required", False) or any(
+                _busy(node) for node in (screen, *screen.walk_children())
+            )
             quiet = 0 if busy else quiet + 1
             if busy:
                 await asyncio.sleep(POLL_SECONDS)
@@ -196,3 +205,9 @@ def _busy(node: Any) -> bool:
     """Whether a widget has messages waiting (a `_message_queue` never made yet has none)."""
     queue = node.__dict__.get("_message_queue")
     return bool(queue is not None and not queue.empty())
+
+
+def _holds(node: Any, message: Any) -> bool:
+    """Whether a message waits in a widget's queue."""
+    queue = node.__dict__.get("_message_queue")
+    return queue is not None and any(waiting is message for waiting in queue.values)

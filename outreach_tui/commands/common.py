@@ -247,8 +247,8 @@ def make_context() -> Context:
 pass_context = click.make_pass_decorator(Context, ensure=False)
 
 
-def fail(key: str, *, code: int = 1, **params: Any) -> NoReturn:
-    """Print a translated error on stderr and exit with `code` (no traceback)."""
+def current_language() -> str:
+    """The language of the running command (its context's, else the environment's)."""
     lang = language(None)
     try:
         ctx = click.get_current_context(silent=True)
@@ -257,6 +257,12 @@ def fail(key: str, *, code: int = 1, **params: Any) -> NoReturn:
             lang = obj.lang
     except RuntimeError:  # pragma: no cover - outside click
         pass
+    return lang
+
+
+def fail(key: str, *, code: int = 1, **params: Any) -> NoReturn:
+    """Print a translated error on stderr and exit with `code` (no traceback)."""
+    lang = current_language()
     click.echo(translate("error.prefix", lang) + " " + translate(key, lang, **params), err=True)
     raise SystemExit(code)
 
@@ -290,8 +296,7 @@ def output_file(out: Path, *, text: bool = True, newline: str | None = None) -> 
 
 
 def os_reason(exc: OSError) -> str:
-    """An OS error as a short translated-enough reason (errno name and text, no paths)."""
-    import errno
+    """An OS error as a short reason in the officer's language (no paths)."""
+    from outreach_tui.domain.i18n import os_reason as reason
 
-    name = errno.errorcode.get(exc.errno or 0, "")
-    return f"{name}: {exc.strerror}" if name and exc.strerror else type(exc).__name__
+    return reason(exc, current_language())

@@ -16,7 +16,14 @@ from typing import Any, NoReturn
 
 import click
 
-from outreach_tui.commands.common import Context, fail, output_file, pass_context, safe_output
+from outreach_tui.commands.common import (
+    Context,
+    fail,
+    os_reason,
+    output_file,
+    pass_context,
+    safe_output,
+)
 from outreach_tui.domain import bounded
 from outreach_tui.domain.reference import normalize_region_code
 from outreach_tui.slips import keyring as keyring_module
@@ -54,7 +61,7 @@ def _ready(ctx: Context) -> DeviceKey:
     except KeyFileError as exc:
         fail("slip.key_unreadable", code=2, path=str(exc.path), reason=exc.reason)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason = os_reason(exc)
         fail("slip.key_unreadable", code=2, path=str(private_key_path(ctx.paths)), reason=reason)
 
 

@@ -93,3 +93,16 @@ def format_message(key: str, lang: str, params: Mapping[str, Any]) -> str:
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """The text for `key` in `lang` with `{placeholders}` filled; falls back to id, then the key."""
     return format_message(key, lang, params)
+
+
+def os_reason(exc: BaseException, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What an OS error means, in the reader's language (the OS's own text is English only):
+    the common errors by name (`oserror.ENOTDIR`), any other as its errno name and text."""
+    import errno
+
+    code = getattr(exc, "errno", None) or 0
+    name = errno.errorcode.get(code, "")
+    if name and has_key(f"oserror.{name}"):
+        return translate(f"oserror.{name}", lang)
+    text = getattr(exc, "strerror", None)
+    return f"{name}: {text}" if name and text else type(exc).__name__

@@ -268,7 +268,7 @@ class AreaScreen(OutreachScreen):
         self.session.update_settings(
             area_code=desa.code, area_rw=values["rw"], area_rt=values["rt"]
         )
-        self.app.notify(self.t("area.saved", area=self._current_line()))
+        self.app.notify(self.t("area.saved", area=self._area_words()))
         self.dismiss(desa.code)
 
     # -- words --------------------------------------------------------------------------------
@@ -281,9 +281,14 @@ class AreaScreen(OutreachScreen):
         settings = self.session.settings
         if not settings.area_code:
             return self.t("area.current_none")
+        return self.t("area.current", area=self._area_words())
+
+    def _area_words(self) -> str:
+        """The working area in words: desa and its parents, RW and RT (said once)."""
+        settings = self.session.settings
         names = [region.name for region in reversed(ancestors(settings.area_code))]
         return self.t(
-            "area.current",
+            "area.words",
             area=", ".join(names) or settings.area_code,
             rw=settings.area_rw or "-",
             rt=settings.area_rt or "-",

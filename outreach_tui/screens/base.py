@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, cast
 
-from textual.binding import BindingsMap
+from textual.binding import ActiveBinding, BindingsMap
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
@@ -38,6 +38,21 @@ def localize_bindings(node: DOMNode, lang: str) -> None:
 
 class OutreachScreen(Screen[Any]):
     """A full screen of the tool: header with online state, footer with translated keys."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys the footer shows; those of Textual's own widgets (an open dropdown's
+        "Dismiss menu") in the officer's language too, through `textual.<description>` keys."""
+        active = super().active_bindings
+        lang = self.session.lang
+        for key, entry in active.items():
+            text = entry.binding.description
+            if text and has_key(f"textual.{text}"):
+                binding = dataclasses.replace(
+                    entry.binding, description=translate(f"textual.{text}", lang)
+                )
+                active[key] = entry._replace(binding=binding)
+        return active
 
     @property
     def session(self) -> Session:

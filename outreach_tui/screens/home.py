@@ -132,6 +132,7 @@ class HomeScreen(OutreachScreen):
     """Today at a glance: what was done, what waits, how far the month's target is."""
 
     CSS_PATH = "home.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "refresh_figures", "key.home_refresh"),
         Binding("ctrl+o", "focus_follow_ups", "key.home_follow_ups"),
@@ -298,7 +299,8 @@ class HomeScreen(OutreachScreen):
             return
         bar.display = True
         bar.update(total=target, progress=min(enrolled, target))
-        label.update(self.t("home.target", count=enrolled, target=target))
+        percent = round(100 * enrolled / target)
+        label.update(self.t("home.target", count=enrolled, target=target, percent=percent))
 
     def _show_follow_ups(self, figures: HomeFigures) -> None:
         title = self.t("home.follow_ups", overdue=figures.overdue, today=figures.due_today)
@@ -328,12 +330,14 @@ class HomeScreen(OutreachScreen):
         statuses = [s for s in STATUSES if any(s in c for c in coverage.rows.values())]
         # Fixed widths: auto widths were measured on the first (empty) fill and then kept.
         all_rt = self.t("home.all_rt")
+        # One space between columns instead of the cell padding: every column fits at 80.
+        table.cell_padding = 0
         table.add_column("RW", key="rw", width=5)
         table.add_column("RT", key="rt", width=max(len(all_rt), 4) + 1)
         for key, label in [("total", self.t("home.total"))] + [
             (status, self.t(f"home.status_short.{status}")) for status in statuses
         ]:
-            table.add_column(label, key=key, width=max(len(label), 6))
+            table.add_column(label, key=key, width=max(len(label), 4) + 1)
         for rw, total, by_rt in _by_rw(coverage):
             here = rw == settings.area_rw
             table.add_row(

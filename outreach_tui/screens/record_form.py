@@ -401,7 +401,7 @@ class RecordFormScreen(OutreachScreen):
         record = dict(check.record)
         other = str(self.values.get("decline_other") or "").strip()
         if self.stored is None and record.get("decline_reason") == OTHER_REASON and other:
-            said = self.t("form.decline_other.note", text=other)
+            said = f"{self.t('form.decline_other.note')} {other}"
             notes = f"{record['notes']} | {said}" if record.get("notes") else said
             record["notes"] = notes[:MAX_NOTES_LENGTH]
         changed = self.stored is None or any(record[k] != self.stored.get(k) for k in IDENTITY)

@@ -25,6 +25,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, 
 
 from outreach_tui import messages
 from outreach_tui.domain.codes import STATUSES
+from outreach_tui.domain.formats import day_text
+from outreach_tui.domain.i18n import os_reason
 from outreach_tui.safefile import atomic_output, private_folder
 from outreach_tui.screens.base import OutreachModal, OutreachScreen
 from outreach_tui.session import Locked
@@ -106,10 +108,15 @@ def write_report_csv(report: Report, path: Path) -> int:
     return len(rows)
 
 
+AREA_NAME_WIDTH = 18  # desa names in the all-areas table
+
+
 class ReportsScreen(OutreachScreen):
     """The working area's report: status table, decline reasons chart, enrollments, export."""
 
     CSS_PATH = "reports.tcss"
+    # Under 110 columns the status table takes the whole width and the charts go below it.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "toggle_scope", "key.reports_scope"),
         Binding("f10", "export", "key.reports_export"),
@@ -199,14 +206,19 @@ class ReportsScreen(OutreachScreen):
         self.query_one("#reports-sparkline", Sparkline).data = counts
         first, last = report.days[0][0], report.days[-1][0]
         self.query_one("#reports-days-caption", Static).update(
-            self.t("reports.days_caption", first=first, last=last, total=_n(sum(counts)))
+            self.t(
+                "reports.days_caption",
+                first=day_text(first),
+                last=day_text(last),
+                total=_n(sum(counts)),
+            )
         )
         days = self.query_one("#reports-days", DataTable)
         days.clear(columns=True)
         days.add_column(self.t("reports.col.day"), key="day")
         days.add_column(Text(self.t("reports.col.enrolled"), justify="right"), key="count")
         for day, count in reversed(report.days):
-            days.add_row(day.isoformat(), _num(count), key=day.isoformat())
+            days.add_row(day_text(day), _num(count), key=day.isoformat())
 
     def _show_status_table(self, report: Report) -> None:
         table = self.query_one("#reports-status", DataTable)
@@ -215,8 +227,9 @@ class ReportsScreen(OutreachScreen):
             table.add_column(self.t("reports.col.area"), key="area")
         table.add_column("RW", key="rw")
         table.add_column("RT", key="rt")
-        for status in STATUSES:
-            table.add_column(Text(self.t(f"label.status.{status}"), justify="right"), key=status)
+        for status in STATUSES:  # short names (Calon, Minat, ...): every column fits at 80
+            label = self.t(f"home.status_short.{status}")
+            table.add_column(Text(label, justify="right"), key=status)
         table.add_column(Text(self.t("reports.col.total"), justify="right"), key="total")
         totals = dict.fromkeys(STATUSES, 0)
         for index, ((region, rw, rt), counts) in enumerate(report.areas.items()):
@@ -228,7 +241,7 @@ class ReportsScreen(OutreachScreen):
             cells += [_num(counts.get(status, 0)) for status in STATUSES]
             cells.append(_num(sum(counts.values())))
             if report.region_code is None:
-                cells.insert(0, report.names.get(region, region))
+                cells.insert(0, _short(report.names.get(region, region), AREA_NAME_WIDTH))
             table.add_row(*cells, key="/".join((region, rw, rt)))
         footer: list[str | Text] = [Text(self.t("reports.total_row"), style="bold"), ""]
         footer += [_num(totals[status], bold=True) for status in STATUSES]
@@ -333,7 +346,11 @@ class ReportsScreen(OutreachScreen):
 
     def _export_failed(self, folder: Path, exc: OSError) -> None:
         message = self.query_one("#reports-message", Static)
-        message.update(self.t("reports.export_failed", path=str(folder), detail=exc.strerror))
+        message.update(
+            self.t(
+                "reports.export_failed", path=str(folder), detail=os_reason(exc, self.session.lang)
+            )
+        )
 
     def on_data_changed(self, _message: messages.DataChanged) -> None:
         """Records changed (saved, imported, synced): the counts are stale."""
@@ -381,6 +398,11 @@ class ExportDialog(OutreachModal):
     def action_cancel(self) -> None:
         """Close without exporting."""
         self.dismiss(None)
+
+
+def _short(text: str, width: int) -> str:
+    """A name cut to ``width`` characters with an ellipsis (the full one is in the export)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _n(value: int) -> str:

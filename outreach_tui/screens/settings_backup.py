@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 
+from outreach_tui.domain.i18n import os_reason
 from outreach_tui.safefile import OutputRefused, check_output, laptop_protected
 from outreach_tui.session import Locked
 from outreach_tui.store.backup import LAST_BACKUP_META, BackupError, write_backup
@@ -58,7 +59,7 @@ class BackupActions(_Screen):
         except BackupError as exc:
             text, error = self.t(exc.code, **exc.params), True
         except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
+            reason = os_reason(exc, self.session.lang)
             text, error = self.t("output.write_failed", path=str(folder), reason=reason), True
         finally:
             store.close()

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from outreach_tui.domain.i18n import os_reason
 from outreach_tui.safefile import (
     OutputRefused,
     atomic_write_bytes,
@@ -85,6 +86,7 @@ class SlipPreviewScreen(OutreachScreen):
             yield Static(self.title_text, id="slip-title", markup=False)
             with Horizontal(id="slip-row"):
                 yield QRCode(self.slip.payload if self.slip else "", id="slip-qr")
+                yield Static("", id="slip-qr-small", markup=False)
                 yield Static(self._slip_text(), id="slip-text", markup=False)
         with Vertical(id="slip-actions"):
             with Horizontal(id="slip-targets"):
@@ -146,7 +148,7 @@ class SlipPreviewScreen(OutreachScreen):
             return
         except (KeyFileError, OSError) as exc:
             path = str(getattr(exc, "path", None) or paths.keys_dir)
-            reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
+            reason = getattr(exc, "reason", None) or os_reason(exc, self.session.lang)
             text = self.t("slip.key_unreadable", path=path, reason=reason)
             self.app.call_from_thread(self._say, text, error=True)
             return
@@ -157,9 +159,34 @@ class SlipPreviewScreen(OutreachScreen):
         self.slip = slip
         self.query_one("#slip-qr", QRCode).data = slip.payload
         self.query_one("#slip-text", Static).update(self._slip_text())
+        self.call_after_refresh(self._fit_qr)
         box = self.query_one("#slip-printer", Input)
         if printer and not box.value:
             box.value = printer
+
+    def on_resize(self) -> None:
+        """A smaller or larger window: show the whole code, or say why it is not shown."""
+        self.call_after_refresh(self._fit_qr)
+
+    def _fit_qr(self) -> None:
+        """A QR code cut by the window's edge is worse than none (a phone may read a wrong
+        part or nothing): the code shows only when all of it fits, else what size it needs."""
+        code = self.query_one("#slip-qr", QRCode)
+        lines = code.lines
+        if not lines:
+            return
+        body = self.query_one("#slip-body")
+        title = self.query_one("#slip-title").outer_size.height
+        room_h = body.scrollable_content_region.height - title
+        room_w = body.scrollable_content_region.width - 4  # the row's padding
+        fits = len(lines) <= room_h and len(lines[0]) <= room_w
+        code.display = fits
+        note = self.query_one("#slip-qr-small", Static)
+        note.display = not fits
+        if not fits:
+            need_w = self.app.size.width + max(0, len(lines[0]) - room_w)
+            need_h = self.app.size.height + max(0, len(lines) - room_h)
+            note.update(self.t("slip_preview.qr_too_small", width=need_w, height=need_h))
 
     # -- PDF ----------------------------------------------------------------------------------
     def action_save_pdf(self) -> None:
@@ -189,7 +216,7 @@ class SlipPreviewScreen(OutreachScreen):
         try:
             write_file(path, render_pdf([slip], PAPER_SIZE))
         except OSError as exc:
-            reason = exc.strerror or str(exc)
+            reason = os_reason(exc, self.session.lang)
             text = self.t("slip.write_failed", path=str(path), reason=reason)
             self.app.call_from_thread(self._say, text, error=True)
             return

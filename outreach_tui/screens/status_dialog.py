@@ -186,7 +186,7 @@ class StatusDialog(OutreachModal):
             self.record, self.session.today(), status=status, decline_reason=reason
         )
         if reason == OTHER_REASON:
-            said = self.t("form.decline_other.note", text=other)
+            said = f"{self.t('form.decline_other.note')} {other}"
             notes = f"{record['notes']} | {said}" if record.get("notes") else said
             record["notes"] = notes[:MAX_NOTES_LENGTH]
         if result.errors:

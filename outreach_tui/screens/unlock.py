@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from outreach_tui.screens.base import OutreachScreen
@@ -30,15 +30,19 @@ class UnlockScreen(OutreachScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "clear", "key.clear", show=False)]
 
-    def __init__(self, *, locked: bool = False) -> None:
+    def __init__(self, *, locked: bool = False, idle: bool = False) -> None:
         super().__init__()
         self.locked = locked
+        self.idle = idle  # locked by the idle timer, not by Ctrl+L
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Center(), Vertical(id="unlock-box", classes="dialog"):
-            title = "unlock.locked_title" if self.locked else "unlock.title"
-            yield Label(self.t(title), classes="dialog-title")
+            title = "unlock.title"
+            if self.locked:
+                title = "unlock.locked_title" if self.idle else "unlock.locked_by_officer"
+            # A Static wraps: the whole sentence shows in a narrow window.
+            yield Static(self.t(title), classes="dialog-title", id="unlock-title")
             yield Static(
                 self.t("unlock.officer", officer=self.session.settings.officer_name or "-"),
                 id="unlock-officer",

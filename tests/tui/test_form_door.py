@@ -9,7 +9,16 @@ from outreach_tui.screens.next_step_dialog import NextStepDialog
 from outreach_tui.screens.record_form import RecordFormScreen
 from outreach_tui.screens.slip_preview import SlipPreviewScreen
 from tests.tui.conftest import SIZE, unlock, wait_for
-from tests.tui.helpers_form import NIK_SITI, edit_form, message, open_form, pinned, store_people, type_into, value
+from tests.tui.helpers_form import (
+    NIK_SITI,
+    edit_form,
+    message,
+    open_form,
+    pinned,
+    store_people,
+    type_into,
+    value,
+)
 
 pytestmark = pytest.mark.anyio
 AREA = {"region_code": "32.01.01.1001", "rw": "003", "rt": "002"}
@@ -100,7 +109,9 @@ async def test_decline_other_needs_words_kept_in_notes(make_tui, ready_home) -> 
         nxt = app.screen
         assert value(nxt, "full_name") == ""
         assert (value(nxt, "region_code"), value(nxt, "rw"), value(nxt, "rt")) == (
-            "32.01.01.1001", "003", "002",
+            "32.01.01.1001",
+            "003",
+            "002",
         )
 
 

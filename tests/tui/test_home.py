@@ -61,7 +61,7 @@ async def test_home_counts_what_the_store_holds(ready_home: Path, make_tui) -> N
         assert card(app, "unsent") == str(unsent)
         # The target counts only this officer's enrollments (p-009 enrolled the other one).
         target = str(app.screen.query_one("#home-target-label", Label).render())
-        assert "1 dari 40" in target
+        assert "40 terdaftar · tercapai 1 (2%)" in target
         # Coverage: the desa's people by RW, the current RW split by RT.
         table = app.screen.query_one("#home-coverage", DataTable)
         assert table.get_row("003")[2] == in_rw == 6
@@ -104,7 +104,9 @@ async def test_home_counts_again_when_records_change(ready_home: Path, make_tui)
         await wait_for(pilot, lambda: card(app, "enrolled") == "3")
         await wait_for(
             pilot,
-            lambda: "2 dari 40" in str(app.screen.query_one("#home-target-label", Label).render()),
+            lambda: (
+                "tercapai 2 (5%)" in str(app.screen.query_one("#home-target-label", Label).render())
+            ),
         )
         assert store.count_records(status="enrolled") == 3
 

@@ -76,9 +76,10 @@ async def test_keys_after_a_dropdown_choice_are_kept(make_tui, ready_home, mode)
     app = pinned(make_tui())
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
-        await send(pilot, mode, "<f4>", "Budi Hartono", "<tab>", "<tab>", "<tab>",
-                   "<enter>", "<down>", "<enter>", "<tab>", "081234567890", "<tab>",
-                   "<enter>", "<down>", "<down>", "<enter>", "<tab>", "2500000", "<ctrl+s>")  # fmt: skip
+        sex = ("<enter>", "<down>", "<enter>", "<tab>")  # open the list, pick, Tab out
+        job = ("<enter>", "<down>", "<down>", "<enter>", "<tab>")
+        await send(pilot, mode, "<f4>", "Budi Hartono", "<tab>", "<tab>", "<tab>", *sex,
+                   "081234567890", "<tab>", *job, "2500000", "<ctrl+s>")  # fmt: skip
         await wait_for(pilot, lambda: len(app.session.store.list_records()) == 1, timeout=30)
         (record,) = app.session.store.list_records()
         assert record["full_name"] == "Budi Hartono"
