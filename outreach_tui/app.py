@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from pathlib import PurePath
+from typing import Any, ClassVar, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -46,7 +47,7 @@ class OutreachApp(App[None]):
 
     # Every screen's stylesheet, read once at start: a screen's first CSS otherwise re-parses
     # the stylesheet and restyles every open screen when it is first shown (200-400 ms).
-    CSS_PATH: ClassVar[list[str]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         "app.tcss",
         *(f"screens/{name}.tcss" for name in SCREEN_STYLES),
     ]
@@ -315,7 +316,7 @@ class OutreachApp(App[None]):
         """The command palette, its search box in the officer's language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(cast(Any, self)):
             placeholder = self.session.t("palette.search")
             self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 

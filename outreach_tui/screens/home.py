@@ -132,7 +132,7 @@ class HomeScreen(OutreachScreen):
     """Today at a glance: what was done, what waits, how far the month's target is."""
 
     CSS_PATH = "home.tcss"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "refresh_figures", "key.home_refresh"),
         Binding("ctrl+o", "focus_follow_ups", "key.home_follow_ups"),

@@ -75,7 +75,7 @@ class RecordDetailScreen(OutreachScreen):
 
     CSS_PATH = "record_detail.tcss"
     # Under 110 columns the two columns go one below the other: values never wrap mid-number.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "key.back"),
         Binding("f9", "edit", "key.detail_edit"),

@@ -116,7 +116,7 @@ class ReportsScreen(OutreachScreen):
 
     CSS_PATH = "reports.tcss"
     # Under 110 columns the status table takes the whole width and the charts go below it.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "toggle_scope", "key.reports_scope"),
         Binding("f10", "export", "key.reports_export"),

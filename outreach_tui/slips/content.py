@@ -132,7 +132,7 @@ def make_slip(
     payload = build_payload(record, settings, key, issued=issued, contribution=contribution)
     occupation = str(record.get("occupation") or "")
     nik = record.get("nik")
-    person = (
+    person: tuple[Field, ...] = (
         Field(translate("slip.name", lang), str(record.get("full_name") or "-")),
         Field(translate("slip.nik", lang), mask_nik(str(nik)) if nik else "-"),
         Field(
