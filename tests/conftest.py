@@ -50,3 +50,38 @@ def cli_setup(server_url: str, token: str, officer: str = "p1", branch: str = "K
         ["setup", "--officer-id", officer, "--officer-name", "Dewi", "--branch", branch,
          "--server", server_url, "--token", token],
     )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Any:
+    """A throwaway PostgreSQL cluster for the whole run (tests/pg_cluster.py).
+
+    Under CI (CI set) a cluster that cannot start fails the tests: .ci/run installs
+    PostgreSQL. A developer without PostgreSQL gets the PostgreSQL variants skipped, with the
+    reason printed.
+    """
+    import os
+
+    from tests.pg_cluster import PgCluster, PostgresUnavailable
+
+    try:
+        cluster = PgCluster()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is needed in CI: {exc}")
+        pytest.skip(f"PostgreSQL not available here: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `sqlite_only` looks inside the SQLite file itself (PRAGMAs, WAL, file
+    modes): its PostgreSQL variant is not collected (it is not skipped: it does not exist)."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("central_db") == "postgres"
+        (dropped if on_postgres and item.get_closest_marker("sqlite_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

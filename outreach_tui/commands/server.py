@@ -17,27 +17,48 @@ import click
 from outreach_tui.commands.common import Context, fail, output_file, pass_context, safe_output
 from outreach_tui.domain.server_url import is_loopback_host
 
-_DB_HELP = "The central database file (SQLite; `run` creates it when missing)."
-_EXISTING_DB_HELP = "The central database file (SQLite) made by 'outreach server run/migrate'."
+_DB_HELP = (
+    "The central database: a SQLite file (`run` creates it when missing) or a "
+    "postgresql://user@host/dbname URL (also OUTREACH_CENTRAL_DB)."
+)
+_EXISTING_DB_HELP = (
+    "The central database made by 'outreach server run/migrate': a SQLite file or a "
+    "postgresql:// URL (also OUTREACH_CENTRAL_DB)."
+)
+_DB_ENV = "OUTREACH_CENTRAL_DB"
 
 
 @contextlib.contextmanager
-def _central(db: Path, *, create: bool = False) -> Iterator[Any]:
+def _central(db: str, *, create: bool = False) -> Iterator[Any]:
     """The central storage for the length of a command.
 
     Only `server run` and `server migrate` create a database; every other command on a
     missing, empty or foreign file stops with a message and creates nothing.
     """
-    from sync.server import CentralDbError, open_central
+    from sync.server import CentralDbError, describe, open_central
 
     try:
         storage = open_central(db, create=create)
     except CentralDbError as exc:
-        fail(exc.code, code=2, path=str(db))
+        fail(exc.code, code=2, **{"path": describe(db), **exc.params})
     try:
         yield storage
     finally:
         storage.close()
+
+
+def _files(db: str) -> list[Path]:
+    """The database files an output must not overwrite (none for a PostgreSQL URL)."""
+    from sync.server import is_postgres
+
+    return [] if is_postgres(db) else [Path(db)]
+
+
+def _shown(db: str) -> str:
+    """The database as messages name it (a URL without its password)."""
+    from sync.server import describe
+
+    return describe(db)
 
 
 def _log_config() -> dict[str, Any]:
@@ -90,7 +111,7 @@ def server() -> None:
 
 
 @server.command()
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_DB_HELP)
+@click.option("--db", envvar=_DB_ENV, required=True, help=_DB_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -110,7 +131,7 @@ def server() -> None:
 )
 @pass_context
 def run(
-    ctx: Context, db: Path, host: str, port: int, tls_cert: Path | None, tls_key: Path | None
+    ctx: Context, db: str, host: str, port: int, tls_cert: Path | None, tls_key: Path | None
 ) -> None:
     """Serve the central API (push, pull, health, /openapi.json) until Ctrl+C.
 
@@ -135,7 +156,7 @@ def run(
         )
         scheme = "https" if tls else "http"
         click.echo(
-            ctx.t("server.run.listening", url=f"{scheme}://{shown_host}:{bound_port}", path=str(db))
+            ctx.t("server.run.listening", url=f"{scheme}://{shown_host}:{bound_port}", path=_shown(db))
         )
         sys.stdout.flush()
         # uvicorn stops gracefully on Ctrl+C, then re-raises the signal: that is our clean exit.
@@ -146,25 +167,25 @@ def run(
 
 
 @server.command("migrate")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_DB_HELP)
+@click.option("--db", envvar=_DB_ENV, required=True, help=_DB_HELP)
 @pass_context
-def migrate(ctx: Context, db: Path) -> None:
+def migrate(ctx: Context, db: str) -> None:
     """Create the central database, or bring its schema up to date (as `run` does at start)."""
     with _central(db, create=True) as storage:
         version = storage.schema_version()
-    click.echo(ctx.t("server.migrate.done", path=str(db), version=version))
+    click.echo(ctx.t("server.migrate.done", path=_shown(db), version=version))
 
 
 @server.command("forget")
 @click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
 )
 @click.option("--record", "record_id", required=True, help="The record id to forget.")
 @click.option("--reason", default="", help="Why (kept in the audit log): the request and its date.")
 @click.option("--by", "by", default=None, help="Who decided (default: the system user).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @pass_context
-def forget(ctx: Context, db: Path, record_id: str, reason: str, by: str | None, yes: bool) -> None:
+def forget(ctx: Context, db: str, record_id: str, reason: str, by: str | None, yes: bool) -> None:
     """Forget any record of the branch centrally (UU 27/2022): a branch staff action, audited.
 
     Devices may forget only their own officer's records; this command is for the others.
@@ -193,7 +214,7 @@ def forget(ctx: Context, db: Path, record_id: str, reason: str, by: str | None, 
 
 @server.command("add-device")
 @click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
 )
 @click.option("--officer-id", required=True, help="The officer's or Perisai agent's id.")
 @click.option(
@@ -201,7 +222,7 @@ def forget(ctx: Context, db: Path, record_id: str, reason: str, by: str | None, 
 )
 @click.option("--json", "as_json", is_flag=True, help='Print {"token": ..., "device_id": ...}.')
 @pass_context
-def add_device(ctx: Context, db: Path, officer_id: str, branch: str, as_json: bool) -> None:
+def add_device(ctx: Context, db: str, officer_id: str, branch: str, as_json: bool) -> None:
     """Register a laptop and print its token, once (the database keeps only a hash of it)."""
     from sync.server.auth import issue_device
     from sync.server.central import utc_stamp
@@ -227,11 +248,11 @@ def add_device(ctx: Context, db: Path, officer_id: str, branch: str, as_json: bo
 
 @server.command("revoke-device")
 @click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
 )
 @click.option("--device", "device_id", required=True, help="The device id printed by add-device.")
 @pass_context
-def revoke_device(ctx: Context, db: Path, device_id: str) -> None:
+def revoke_device(ctx: Context, db: str, device_id: str) -> None:
     """Withdraw a device's token (a lost or returned laptop): its requests get 401 from now on."""
     from sync.server.central import utc_stamp
 
@@ -250,7 +271,7 @@ def revoke_device(ctx: Context, db: Path, device_id: str) -> None:
 
 @server.command("export")
 @click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
@@ -264,13 +285,13 @@ def revoke_device(ctx: Context, db: Path, device_id: str) -> None:
 @click.option("--plain", is_flag=True, help="CSV without spreadsheet guards (for scripts).")
 @pass_context
 def export(
-    ctx: Context, db: Path, fmt: str, out: Path | None, branch: str | None, plain: bool
+    ctx: Context, db: str, fmt: str, out: Path | None, branch: str | None, plain: bool
 ) -> None:
     """Export the central records, one per id (latest version, central status, KPJ, flags).
 
     A file is written atomically, mode 0600 (it holds personal data); never over a database.
     """
-    safe_output(ctx, out, databases=[db])
+    safe_output(ctx, out, databases=_files(db))
     with _central(db) as storage:
         if out is None:
             _write_export(storage, sys.stdout, fmt, branch, plain)
@@ -290,7 +311,7 @@ def _write_export(storage: Any, stream: IO[str], fmt: str, branch: str | None, p
 
 @server.command("device-report")
 @click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
 )
 @click.option("--device", "device_id", required=True, help="The device id printed by add-device.")
 @click.option(
@@ -310,7 +331,7 @@ def _write_export(storage: Any, stream: IO[str], fmt: str, branch: str | None, p
 @pass_context
 def device_report(
     ctx: Context,
-    db: Path,
+    db: str,
     device_id: str,
     fmt: str,
     as_json: bool,
@@ -325,7 +346,7 @@ def device_report(
     from sync.server.device_report import device_report as make_report
 
     fmt = "json" if as_json else fmt
-    safe_output(ctx, out, databases=[db])
+    safe_output(ctx, out, databases=_files(db))
     with _central(db) as storage:
         report = make_report(storage, device_id.strip(), names=names)
     if report is None:
@@ -376,11 +397,11 @@ def _write_report(ctx: Context, report: Any, stream: IO[str], fmt: str, plain: b
 
 @server.command("mark-paid")
 @click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), required=True, help=_EXISTING_DB_HELP
+    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
 )
 @click.argument("record_id")
 @pass_context
-def mark_paid(ctx: Context, db: Path, record_id: str) -> None:
+def mark_paid(ctx: Context, db: str, record_id: str) -> None:
     """Record a participant's first payment: enrolled becomes active, and laptops pull it."""
     from sync.server.central import mark_paid as record_payment
 

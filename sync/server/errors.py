@@ -201,6 +201,19 @@ def install_handlers(app: FastAPI) -> None:
         headers = {"Retry-After": str(STORAGE_BUSY_RETRY_AFTER)} if status == 503 else {}
         return problem_response(status, code, language_of(request.headers), headers=headers)
 
+    async def on_storage_busy(request: Request, exc: Exception) -> Response:
+        """PostgreSQL busy (a lock or the pool waited too long) or briefly unreachable: 503 and
+        Retry-After, never 500; nothing of the request was committed."""
+        logger.warning(
+            "storage busy (%s) on %s %s", exc.args[0] if exc.args else "?", request.method,
+            request.url.path,
+        )  # fmt: skip
+        headers = {"Retry-After": str(STORAGE_BUSY_RETRY_AFTER)}
+        return problem_response(503, "storage_busy", language_of(request.headers), headers=headers)
+
+    from sync.server.busy import StorageBusy
+
+    app.add_exception_handler(StorageBusy, on_storage_busy)
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(sqlite3.Error, on_storage_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)

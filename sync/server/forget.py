@@ -41,6 +41,16 @@ def _blank(text: str, fields: tuple[str, ...], allowed: frozenset[str]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def blank_record(text: str) -> str:
+    """A stored record's JSON with its personal fields blanked (versions and current state)."""
+    return _blank(text, PERSONAL_FIELDS, RECORD_DATA_FIELDS)
+
+
+def blank_visit(text: str) -> str:
+    """A stored visit's JSON with its personal fields blanked."""
+    return _blank(text, PERSONAL_VISIT_FIELDS, VISIT_DATA_FIELDS)
+
+
 def forget_rows(conn: sqlite3.Connection, record_id: str, at: str) -> bool:
     """Blank one record's personal data in the SQLite central database (inside a transaction).
 
@@ -58,24 +68,18 @@ def forget_rows(conn: sqlite3.Connection, record_id: str, at: str) -> bool:
     ).fetchall()
     conn.executemany(
         "UPDATE record_versions SET data = ? WHERE rid = ? AND version = ?",
-        [
-            (_blank(data, PERSONAL_FIELDS, RECORD_DATA_FIELDS), rid, version)
-            for version, data in versions
-        ],
+        [(blank_record(data), rid, version) for version, data in versions],
     )
     conn.execute(
         "UPDATE records SET record = ?, nik = NULL, updated_at = ? WHERE rid = ?",
-        (None if record is None else _blank(record, PERSONAL_FIELDS, RECORD_DATA_FIELDS), at, rid),
+        (None if record is None else blank_record(record), at, rid),
     )
     visits = conn.execute(
         "SELECT visit_id, data FROM visits WHERE record_id = ?", (record_id,)
     ).fetchall()
     conn.executemany(
         "UPDATE visits SET data = ? WHERE visit_id = ?",
-        [
-            (_blank(data, PERSONAL_VISIT_FIELDS, VISIT_DATA_FIELDS), visit_id)
-            for visit_id, data in visits
-        ],
+        [(blank_visit(data), visit_id) for visit_id, data in visits],
     )
     return True
 

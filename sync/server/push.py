@@ -331,7 +331,7 @@ def push_items(
         for item, check in zip(items, checks, strict=True)
         if item.kind == "record" and isinstance(check, _Checked)
     ]
-    with storage.write() as writer:
+    with storage.write(ctx.device.branch) as writer:
         batch = _Batch(writer, items, ctx)
         heads = writer.record_heads(record_ids)
         seen: set[str] = set()  # records an earlier item of this batch may have changed

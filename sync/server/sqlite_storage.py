@@ -222,8 +222,11 @@ class SqliteCentralStorage:
         )
 
     @contextmanager
-    def write(self) -> Iterator[SqliteWriter]:
-        """One `BEGIN IMMEDIATE` transaction; commit at the end, roll back on an exception."""
+    def write(self, branch: str | None = None) -> Iterator[SqliteWriter]:
+        """One `BEGIN IMMEDIATE` transaction; commit at the end, roll back on an exception.
+
+        SQLite has one writer at a time, so every transaction is serialized whatever `branch`.
+        """
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -348,11 +351,13 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class CentralDbError(Exception):
-    """The central database cannot be opened as asked; `code` is a translation key."""
+    """The central database cannot be opened as asked; `code` is a translation key, `params`
+    its parameters (never a password)."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, **params: str) -> None:
         super().__init__(code)
         self.code = code
+        self.params = params
 
 
 def _private_file(target: Path) -> None:
@@ -394,7 +399,7 @@ def _check_existing(target: Path) -> None:
         raise CentralDbError("server.db_not_central")
 
 
-def open_central(
+def open_sqlite(
     path: Path | str, *, create: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
 ) -> SqliteCentralStorage:
     """Open the central database file at `path`, migrating its schema as needed.

@@ -304,8 +304,13 @@ class CentralStorage(Protocol):
         """Every slip key of a branch's devices."""
         ...
 
-    def write(self) -> AbstractContextManager[CentralWriter]:
-        """One write transaction: committed when the block ends, rolled back on an exception."""
+    def write(self, branch: str | None = None) -> AbstractContextManager[CentralWriter]:
+        """One write transaction: committed when the block ends, rolled back on an exception.
+
+        `branch`: the only branch the transaction writes for (a push); None when unknown up
+        front. A storage with concurrent writers serializes each branch's writers (so its
+        server changes are seen in seq order) and an unknown branch with every writer.
+        """
         ...
 
     def changes_after(

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.sync.conftest import central_server, central_server_factory
+from tests.sync.conftest import central_db, central_server, central_server_factory
 
-__all__ = ["central_server", "central_server_factory"]
+__all__ = ["central_db", "central_server", "central_server_factory"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +84,9 @@ def test_forget_command_asks_and_is_sent_at_the_next_sync(
     assert state is not None
     assert state.record["full_name"] is None and state.record["nik"] is None
     assert state.status == "enrolled" and state.kpj_number
-    with sqlite3.connect(central_server.db_path) as conn:
-        blob = "\n".join(row[0] for row in conn.execute("SELECT data FROM record_versions"))
-        nik_col = conn.execute("SELECT count(*) FROM records WHERE nik = ?", (CANARY_NIK,))
-        assert nik_col.fetchone()[0] == 0
+    blob = "\n".join(row[0] for row in central_server.query("SELECT data FROM record_versions"))
+    nik_col = central_server.query("SELECT count(*) FROM records WHERE nik = ?", (CANARY_NIK,))
+    assert nik_col[0][0] == 0
     assert CANARY_NAME not in blob and CANARY_NIK not in blob
     pulled = central_server.pull(token).json()["changes"]
     assert {"kind": "forgotten", "record_id": record_id} in [

@@ -163,9 +163,7 @@ def test_only_contract_fields_are_accepted(
     )  # fmt: skip
     assert answers[3]["reasons"][0]["code"] == "field.not_scalar"
     assert answers[4]["reasons"][0]["field"] == "nama_ibu"
-    raw = central_server.db_path.read_bytes() + (
-        central_server.db_path.with_name(central_server.db_path.name + "-wal").read_bytes()
-    )
+    raw = central_server.stored_bytes()
     assert b"nama_ibu" not in raw and b"Kanari Ibu" not in raw and b"x" * 1000 not in raw
 
 
@@ -211,8 +209,7 @@ def test_the_branch_forgets_any_record_by_command(
     assert done.exit_code == 0, done.output
     state = central_server.storage.record(person["id"])
     assert state is not None and state.record["nik"] is None
-    with sqlite3.connect(central_server.db_path) as conn:
-        rows = conn.execute("SELECT actor, action, record_id, reason FROM central_audit").fetchall()
+    rows = central_server.query("SELECT actor, action, record_id, reason FROM central_audit")
     assert ("staff:kepala-cabang", "forget", person["id"], "permintaan peserta") in rows
     unknown = runner.invoke(main, ["server", "forget", "--db", db, "--record", str(uuid.uuid4()),
                                    "--reason", "x", "--yes"])  # fmt: skip
@@ -271,8 +268,7 @@ def test_one_active_slip_key_per_device_and_central_checks(
     assert verify(_slip(new, new_info["key_id"], person["id"], today))["valid"] is True
     ghost = verify(_slip(new, new_info["key_id"], str(uuid.uuid4()), today))
     assert (ghost["valid"], ghost["reason"]) == (False, "record_unknown")
-    with sqlite3.connect(central_server.db_path) as conn:
-        actions = conn.execute("SELECT action, key_id FROM central_audit ORDER BY id").fetchall()
+    actions = central_server.query("SELECT action, key_id FROM central_audit ORDER BY id")
     assert actions == [
         ("key_registered", old_info["key_id"]),
         ("key_replaced", old_info["key_id"]),

@@ -35,6 +35,8 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "folder",
         "hours",
         "percent",  # home: share of the month's target reached
+        "db",  # a central database: a path, or a URL shown without its password (describe)
+        "scheme",  # the scheme of a refused database URL
         "width",  # slip preview: the window size the QR code needs
         "height",
         "ids",  # doctor: row numbers (rowids) that could not be read, never values

@@ -7,6 +7,7 @@ functions below build valid records and push items, so tests state only what the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import socket
 import threading
@@ -38,10 +39,41 @@ class CentralServer:
     """A running central API: where it listens, its database, and a way to issue tokens."""
 
     url: str
-    db_path: Path
+    db_path: Path | str  # a SQLite file, or a PostgreSQL URL
     storage: SqliteCentralStorage
     app: FastAPI
     sessions: list[requests.Session] = field(default_factory=list)
+
+    def stored_bytes(self) -> bytes:
+        """Everything the database keeps, as bytes to search: the SQLite file and its WAL, or
+        every row of every PostgreSQL table as text."""
+        if isinstance(self.db_path, Path):
+            wal = self.db_path.with_name(self.db_path.name + "-wal")
+            return self.db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        import psycopg
+
+        with psycopg.connect(self.db_path) as conn:
+            tables = [row[0] for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )]  # fmt: skip
+            rows = [
+                str(row[0])
+                for table in tables
+                for row in conn.execute(f'SELECT t::text FROM "{table}" t')
+            ]
+        return "\n".join(rows).encode()
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of one SQL query (`?` placeholders) on the central database, either kind."""
+        if isinstance(self.db_path, Path):
+            import sqlite3
+
+            with contextlib.closing(sqlite3.connect(self.db_path)) as conn:
+                return conn.execute(sql, params).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.db_path) as conn:
+            return [tuple(row) for row in conn.execute(sql.replace("?", "%s"), params)]
 
     def add_device(self, officer_id: str = "petugas-1", branch: str = "KC-BOGOR") -> str:
         """Register a device for `officer_id` in `branch` and return its token."""
@@ -72,7 +104,7 @@ class CentralServer:
 
 @contextmanager
 def running_server(
-    app: FastAPI, storage: Any, db_path: Path, *, log_config: dict[str, Any] | None = None
+    app: FastAPI, storage: Any, db_path: Path | str, *, log_config: dict[str, Any] | None = None
 ) -> Iterator[CentralServer]:
     """Serve `app` with uvicorn on a free loopback port in a thread until the block ends."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -111,18 +143,35 @@ def running_server(
 StartServer = Callable[..., CentralServer]
 
 
+NewDatabase = Callable[[], Any]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def central_db(request: pytest.FixtureRequest, tmp_path: Path) -> NewDatabase:
+    """Makes a fresh, empty central database: a SQLite file path, or a new database in the
+    session's PostgreSQL cluster (its URL); every test using it runs on both."""
+    count = 0
+
+    def sqlite() -> Path:
+        nonlocal count
+        count += 1
+        return tmp_path / f"central-{count}.db"
+
+    if request.param == "sqlite":
+        return sqlite
+    cluster = request.getfixturevalue("pg_cluster")
+    return lambda: cluster.new_database()
+
+
 @pytest.fixture
-def central_server_factory(tmp_path: Path) -> Iterator[StartServer]:
+def central_server_factory(central_db: NewDatabase) -> Iterator[StartServer]:
     """Start more central servers: `start(settings=..., storage=...)` (a fresh DB unless given)."""
     with ExitStack() as stack:
-        count = 0
 
         def start(
             settings: ServerSettings = TEST_SETTINGS, storage: CentralStorage | None = None
         ) -> CentralServer:
-            nonlocal count
-            count += 1
-            db_path = tmp_path / f"central-{count}.db"
+            db_path = central_db()
             if storage is None:
                 storage = open_central(db_path)
                 stack.callback(storage.close)

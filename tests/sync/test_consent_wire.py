@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from outreach_tui.cli import main
@@ -127,6 +128,7 @@ def test_direct_push_with_proof_and_a_replay(central_server: CentralServer) -> N
     assert central_server.push(token, [too_long]).status_code == 422
 
 
+@pytest.mark.sqlite_only
 def test_schema_migration_adds_the_columns(central_server: CentralServer) -> None:
     conn = central_server.storage._conn()  # type: ignore[attr-defined]
     columns = {row[1] for row in conn.execute("PRAGMA table_info(records)")}

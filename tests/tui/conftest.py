@@ -80,3 +80,17 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 1
         if time.monotonic() > deadline:
             raise AssertionError("the app did not reach the expected state in time")
         await pilot.pause(0.05)
+
+
+@pytest.fixture
+def central_db(tmp_path: Path) -> Callable[[], Path]:
+    """The TUI's sync screen is tested against a SQLite central API only (the central storage
+    is tested on both databases in tests/sync)."""
+    count = 0
+
+    def new() -> Path:
+        nonlocal count
+        count += 1
+        return tmp_path / f"central-{count}.db"
+
+    return new

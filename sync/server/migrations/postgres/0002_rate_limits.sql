@@ -1,0 +1,8 @@
+-- The per-device token buckets, shared by every worker (ratelimit.SharedRateLimiter): one row
+-- per device; `allowed` says whether the last request that touched it took a token.
+CREATE TABLE rate_buckets (
+    key     TEXT PRIMARY KEY,
+    tokens  DOUBLE PRECISION NOT NULL,
+    at      DOUBLE PRECISION NOT NULL,  -- unix time of the last request
+    allowed BOOLEAN NOT NULL
+);

@@ -1,0 +1,326 @@
+"""The PostgreSQL implementation of the central storage: psycopg 3 with a connection pool.
+
+Chosen by a `postgresql://` database URL (`open_storage`). Several workers (processes) share
+the database; within one, FastAPI's threads share the pool. Write transactions are serialized
+per branch (a transaction-scoped advisory lock on the branch, shared by writers of other
+branches), so a branch's server changes become visible in the order of their seq, which pull
+cursors rely on; a write that does not know its branch up front (a payment, a forget by hand)
+takes the lock of every branch. Uniqueness (versions, NIK, KPJ numbers, visits) is decided by
+the database's keys as on SQLite. Waiting longer than the lock timeout, an exhausted pool or a
+lost connection raise `StorageBusy`, which the API answers 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import errors
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from sync.protocol import ServerChange
+from sync.server.busy import StorageBusy
+from sync.server.central import PaidResult, mark_paid
+from sync.server.pg_schema import migrate
+from sync.server.pg_writer import RECORD_SELECT, PgWriter
+from sync.server.sqlite_writer import _device, _key_info, _state
+from sync.server.storage import Device, RecordState
+
+logger = logging.getLogger("sync.server")
+
+ALL_BRANCHES = 0x6F75_7400  # the advisory lock every branch writer shares
+LOCK_TIMEOUT_MS = 15_000  # how long a writer waits for a lock before answering 503
+POOL_TIMEOUT_S = 15.0  # how long a request waits for a free connection
+# Errors that mean "busy or briefly gone", never "broken": the laptop retries after 503.
+TRANSIENT = (
+    errors.LockNotAvailable,
+    errors.DeadlockDetected,
+    errors.SerializationFailure,
+    errors.QueryCanceled,
+    errors.AdminShutdown,
+    errors.CannotConnectNow,
+    psycopg.OperationalError,
+    PoolTimeout,
+)
+
+
+def branch_lock(branch: str) -> int:
+    """The advisory lock key of a branch's writers (a signed 64-bit number from its name)."""
+    return int.from_bytes(hashlib.sha256(branch.encode()).digest()[:8], "big", signed=True)
+
+
+class PostgresCentralStorage:
+    """The central database on PostgreSQL (implements `CentralStorage`)."""
+
+    def __init__(
+        self, url: str, *, min_size: int = 1, max_size: int = 8, migrate_schema: bool = True
+    ) -> None:
+        self.url = url
+        self._pool = ConnectionPool(
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=POOL_TIMEOUT_S,
+            kwargs={"autocommit": True},
+            configure=self._configure,
+            check=ConnectionPool.check_connection,  # a dropped connection is replaced
+            open=False,
+            name="outreach-central",
+        )
+        try:
+            self._pool.open(wait=True, timeout=POOL_TIMEOUT_S)
+        except PoolTimeout as exc:
+            self._pool.close()
+            raise ConnectionError(str(exc)) from None
+        if migrate_schema:
+            with self._pool.connection() as conn:
+                migrate(conn, at=_now())
+
+    @staticmethod
+    def _configure(conn: psycopg.Connection[Any]) -> None:
+        conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        conn.execute("SET synchronous_commit = on")  # an acknowledged push is on disk
+
+    @contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection; busy or lost turns into StorageBusy."""
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except TRANSIENT as exc:
+            raise StorageBusy(type(exc).__name__) from exc
+
+    def schema_version(self) -> int:
+        """The schema version this database is at."""
+        from sync.server.pg_schema import current_version
+
+        with self._conn() as conn:
+            return current_version(conn)
+
+    # -- devices and keys ---------------------------------------------------------------------
+    def add_device(self, device: Device, token_hash: str) -> None:
+        """Register a device under the sha256 of its token."""
+        with self._conn() as conn:
+            conn.execute(
+                "INSERT INTO devices (device_id, officer_id, branch, token_hash, created_at, "
+                "revoked_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                (device.device_id, device.officer_id, device.branch, token_hash,
+                 device.created_at, device.revoked_at),
+            )  # fmt: skip
+
+    def revoke_device(self, device_id: str, at: str) -> Device | None:
+        """Withdraw a device's token; revoking twice keeps the first time."""
+        with self._conn() as conn:
+            conn.execute(
+                "UPDATE devices SET revoked_at = %s WHERE device_id = %s AND revoked_at IS NULL",
+                (at, device_id),
+            )
+        return self.device(device_id)
+
+    def _device_where(self, column: str, value: str) -> Device | None:
+        with self._conn() as conn:
+            return _device(
+                conn.execute(
+                    "SELECT device_id, officer_id, branch, created_at, revoked_at FROM devices "
+                    f"WHERE {column} = %s",
+                    (value,),
+                ).fetchone()
+            )
+
+    def device_by_token_hash(self, token_hash: str) -> Device | None:
+        """The device holding this token hash, revoked or not."""
+        return self._device_where("token_hash", token_hash)
+
+    def device(self, device_id: str) -> Device | None:
+        """One device by its id, revoked or not."""
+        return self._device_where("device_id", device_id)
+
+    def register_device_key(self, device: Device, key_id: str, public_key: str, at: str) -> bool:
+        """Make `key_id` the device's one active slip key; False when it is another device's."""
+        with self.write(device.branch) as writer:
+            conn = writer._conn
+            row = conn.execute(
+                "SELECT device_id, public_key, replaced_at FROM device_keys WHERE key_id = %s",
+                (key_id,),
+            ).fetchone()
+            if row is not None:
+                return row[0] == device.device_id and row[1] == public_key and row[2] is None
+            actor = f"device:{device.device_id}"
+            old = conn.execute(
+                "SELECT key_id FROM device_keys WHERE device_id = %s AND replaced_at IS NULL",
+                (device.device_id,),
+            ).fetchall()
+            for (old_id,) in old:
+                conn.execute(
+                    "UPDATE device_keys SET replaced_at = %s WHERE key_id = %s", (at, old_id)
+                )
+                writer.audit(at, actor, "key_replaced", key_id=old_id, reason=key_id)
+            conn.execute(
+                "INSERT INTO device_keys (key_id, device_id, public_key, registered_at) "
+                "VALUES (%s, %s, %s, %s)",
+                (key_id, device.device_id, public_key, at),
+            )
+            writer.audit(at, actor, "key_registered", key_id=key_id)
+        return True
+
+    def device_key(self, key_id: str) -> dict[str, Any] | None:
+        """A slip key with its officer, branch and whether its device was revoked."""
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at, "
+                "k.replaced_at FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
+                "WHERE k.key_id = %s",
+                (key_id,),
+            ).fetchone()
+        return _key_info(row) if row else None
+
+    def branch_keys(self, branch: str) -> list[dict[str, Any]]:
+        """Every slip key of a branch's devices (revoked ones flagged)."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at, "
+                "k.replaced_at FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
+                "WHERE d.branch = %s ORDER BY k.registered_at",
+                (branch,),
+            ).fetchall()
+        return [_key_info(row) for row in rows]
+
+    def device_items(self, device_id: str) -> Iterator[tuple[str, str, str | None, str, str, str]]:
+        """Everything a device sent and the server kept: (kind, id, record id, data, branch, at)."""
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT 'record', r.record_id, r.record_id, v.data, v.branch, v.received_at "
+                "FROM record_versions v JOIN records r ON r.rid = v.rid WHERE v.device_id = %s "
+                "UNION ALL SELECT 'visit', visit_id, record_id, data, branch, received_at "
+                "FROM visits WHERE device_id = %s",
+                (device_id, device_id),
+            ).fetchall()
+        yield from rows
+
+    # -- writing ------------------------------------------------------------------------------
+    @contextmanager
+    def write(self, branch: str | None = None) -> Iterator[PgWriter]:
+        """One transaction, serialized with the other writers of `branch` (of every branch
+        when None); committed at the end, rolled back on an exception."""
+        with self._conn() as conn:
+            try:
+                with conn.transaction():
+                    if branch is None:
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (ALL_BRANCHES,))
+                    else:
+                        conn.execute(
+                            "SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s)",
+                            (ALL_BRANCHES, branch_lock(branch)),
+                        )
+                    yield PgWriter(conn)
+            except TRANSIENT as exc:
+                raise StorageBusy(type(exc).__name__) from exc
+
+    # -- reading ------------------------------------------------------------------------------
+    def changes_after(
+        self, branch: str, cursor: int, limit: int, officer_id: str | None = None
+    ) -> tuple[list[ServerChange], bool]:
+        """The branch's server changes after `cursor`, oldest first, and whether more remain."""
+        sql = "SELECT seq, kind, record_id, fields, at FROM server_changes WHERE branch = %s"
+        params: list[Any] = [branch]
+        if officer_id is not None:
+            sql += " AND officer_id = %s"
+            params.append(officer_id)
+        sql += " AND seq > %s ORDER BY seq LIMIT %s"
+        params += [cursor, limit + 1]
+        with self._conn() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        changes = [
+            ServerChange(seq=r[0], kind=r[1], record_id=r[2], fields=json.loads(r[3]), at=r[4])
+            for r in rows[:limit]
+        ]
+        return changes, len(rows) > limit
+
+    def owned_records(
+        self, branch: str, officer_id: str, after: int, limit: int, since: str | None
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The current versions of one officer's records (fenced in the query), with visits."""
+        names = ("cursor", "id", "version", "base_version", "content_hash", "data",
+                 "received_at", "officer_id", "consent_at", "consent_by", "consent_version",
+                 "kpj_number", "central_status", "duplicate_of")  # fmt: skip
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT r.rid, r.record_id, r.version, v.base_version, r.content_hash, v.data, "
+                "v.received_at, r.officer_id, r.consent_at, r.consent_by, r.consent_version, "
+                "k.kpj_number, r.central_status, r.duplicate_of "
+                "FROM records r JOIN record_versions v ON v.rid = r.rid AND v.version = r.version "
+                "LEFT JOIN kpj_numbers k ON k.rid = r.rid "
+                "WHERE r.branch = %s AND r.officer_id = %s AND r.rid > %s AND r.updated_at >= %s "
+                "AND (v.data::jsonb ->> 'full_name') IS NOT NULL "
+                "ORDER BY r.rid LIMIT %s",
+                (branch, officer_id, after, since or "", limit + 1),
+            ).fetchall()
+            found = [dict(zip(names, row, strict=True)) for row in rows[:limit]]
+            by_id = {}
+            for item in found:
+                item["data"] = json.loads(item["data"])
+                item["visits"] = []
+                by_id[item["id"]] = item
+            if by_id:
+                visits = conn.execute(
+                    "SELECT visit_id, record_id, content_hash, data FROM visits "
+                    "WHERE record_id = ANY(%s) AND branch = %s ORDER BY received_at",
+                    (list(by_id), branch),
+                ).fetchall()
+                for visit_id, record_id, digest, data in visits:
+                    by_id[record_id]["visits"].append(
+                        {"id": visit_id, "content_hash": digest, "data": json.loads(data)}
+                    )
+        return found, len(rows) > limit
+
+    def record(self, record_id: str) -> RecordState | None:
+        """The current state of one record (any branch)."""
+        with self._conn() as conn:
+            row = conn.execute(RECORD_SELECT + " WHERE r.record_id = %s", (record_id,)).fetchone()
+        return None if row is None else _state(row)
+
+    def current_records(self, branch: str | None = None) -> Iterator[RecordState]:
+        """Every record's current state in id order, optionally of one branch (streamed)."""
+        with self._conn() as conn, conn.transaction(), conn.cursor(name="current") as cursor:
+            cursor.itersize = 2000
+            if branch is None:
+                cursor.execute(RECORD_SELECT + " ORDER BY r.record_id")
+            else:
+                cursor.execute(
+                    RECORD_SELECT + " WHERE r.branch = %s ORDER BY r.record_id", (branch,)
+                )
+            for row in cursor:
+                yield _state(row)
+
+    def mark_paid(self, record_id: str, *, today: dt.date | None = None) -> PaidResult:
+        """Mark an enrolled participant paid (`active`); see `central.mark_paid`."""
+        return mark_paid(self, record_id, today=today)
+
+    def ping(self) -> bool:
+        """Whether the database answers a trivial query now (the deep health check)."""
+        try:
+            with self._pool.connection(timeout=2) as conn:
+                conn.execute("SELECT 1")
+            return True
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        """Close the pool's connections."""
+        self._pool.close()
+
+    def __enter__(self) -> PostgresCentralStorage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
