@@ -147,21 +147,22 @@ class TypeAhead:
         # The app's part first (a binding such as Enter on a radio set runs there), then what
         # it set off on the screen, then whatever that left for the app (a focus() call).
         await self._catch_up(event, queued_before)
-        await self._settle(chain[-1] if chain else None)
-        await self._catch_up(event, queued_before)
+        if forwarded:  # a main key's screen switch needs this (the app's) task: no waiting
+            await self._settle(chain[-1] if chain else None)
+            await self._catch_up(event, queued_before)
 
     @staticmethod
     async def _settle(screen: Any) -> None:
         """Wait until no widget of the screen has a message waiting or being handled."""
-        if screen is None or not screen.is_running:
-            return
+        if screen is None or not screen.is_running or not screen.is_current:
+            return  # the key opened or closed a screen: that one's readiness is `ready()`'s
         deadline = time.monotonic() + SCREEN_SETTLE_SECONDS
         quiet = 0  # a message taken off a queue is handled by the next look: two quiet looks
         while time.monotonic() < deadline and quiet < 2:
             await asyncio.sleep(0)
             # A widget shown or hidden by the key has no place until the layout ran, and focus
             # order (Tab) follows places: wait for a pending layout too.
-            busy = getattr(screen, "_layout_required", False) or any(
+            busy = (screen.is_current and getattr(screen, "_layout_required", False)) or any(
                 _busy(node) for node in (screen, *screen.walk_children())
             )
             quiet = 0 if busy else quiet + 1
