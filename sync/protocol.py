@@ -165,6 +165,14 @@ class Health(_Model):
     server_time: str
 
 
+class Readiness(_Model):
+    """What GET /v1/ready answers: whether the database answers (no token needed)."""
+
+    status: Literal["ok", "unavailable"] = "ok"
+    database: Literal["ok", "unreachable"]
+    server_time: str
+
+
 class Problem(_Model):
     """Every error body (RFC 9457 problem details, application/problem+json)."""
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 import json
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +13,6 @@ from typing import IO, Any
 import click
 
 from outreach_tui.commands.common import Context, fail, output_file, pass_context, safe_output
-from outreach_tui.domain.server_url import is_loopback_host
 
 _DB_HELP = (
     "The central database: a SQLite file (`run` creates it when missing) or a "
@@ -61,125 +58,13 @@ def _shown(db: str) -> str:
     return describe(db)
 
 
-def _log_config() -> dict[str, Any]:
-    """uvicorn's logging plus the app logger, which logs counts and ids, never request bodies."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["sync.server"] = {
-        "handlers": ["default"],
-        "level": "INFO",
-        "propagate": False,
-    }
-    return config
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    """A listening socket, bound before the URL is printed (port 0 picks a free port)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        fail("server.run.port_busy", code=2, host=host, port=port, reason=exc.strerror or exc)
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def _tls_options(cert: Path | None, key: Path | None) -> dict[str, Any]:
-    """uvicorn's TLS options, after checking that the pair loads (a clear stop otherwise)."""
-    if cert is None and key is None:
-        return {}
-    if cert is None or key is None:
-        fail("server.tls.pair", code=2)
-    import ssl
-
-    try:
-        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
-    except (OSError, ssl.SSLError) as exc:
-        reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or "invalid"
-        fail("server.tls.bad", code=2, reason=reason)
-    return {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
-
-
 @click.group()
 def server() -> None:
     """The reference central API of a branch: serve it, issue device tokens, export, payments."""
 
 
-@server.command()
-@click.option("--db", envvar=_DB_ENV, required=True, help=_DB_HELP)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-    help="Port to listen on (0: any free port, printed at start).",
-)  # fmt: skip
-@click.option(
-    "--tls-cert",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Serve HTTPS with this certificate (PEM, the full chain); needs --tls-key.",
-)
-@click.option(
-    "--tls-key",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The private key (PEM) of --tls-cert; keep it mode 0600.",
-)
-@pass_context
-def run(
-    ctx: Context, db: str, host: str, port: int, tls_cert: Path | None, tls_key: Path | None
-) -> None:
-    """Serve the central API (push, pull, health, /openapi.json) until Ctrl+C.
-
-    Laptops send nothing over plain HTTP beyond loopback: serve HTTPS with --tls-cert and
-    --tls-key, or put a TLS proxy in front (docs/deploy.md).
-    """
-    import uvicorn
-
-    from sync.server import ServerSettings, create_app
-    from sync.server.serving import ServingLimits, server_config
-
-    tls = _tls_options(tls_cert, tls_key)
-    if not tls and not is_loopback_host(host):
-        click.echo(ctx.t("server.tls.plain_warning", host=host), err=True)
-    sock = _bind(host, port)
-    bound_port = sock.getsockname()[1]
-    shown_host = f"[{host}]" if ":" in host else host
-    with _central(db, create=True) as storage:
-        app = create_app(storage, settings=ServerSettings())
-        config = server_config(
-            app, log_config=_log_config(), limits=ServingLimits.from_env(), **tls
-        )
-        scheme = "https" if tls else "http"
-        click.echo(
-            ctx.t("server.run.listening", url=f"{scheme}://{shown_host}:{bound_port}", path=_shown(db))
-        )
-        sys.stdout.flush()
-        # uvicorn stops gracefully on Ctrl+C, then re-raises the signal: that is our clean exit.
-        with contextlib.suppress(KeyboardInterrupt):
-            uvicorn.Server(config).run(sockets=[sock])
-    sock.close()
-    click.echo(ctx.t("server.run.stopped"))
-
-
-@server.command("migrate")
-@click.option("--db", envvar=_DB_ENV, required=True, help=_DB_HELP)
-@pass_context
-def migrate(ctx: Context, db: str) -> None:
-    """Create the central database, or bring its schema up to date (as `run` does at start)."""
-    with _central(db, create=True) as storage:
-        version = storage.schema_version()
-    click.echo(ctx.t("server.migrate.done", path=_shown(db), version=version))
-
-
 @server.command("forget")
-@click.option(
-    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
-)
+@click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
 @click.option("--record", "record_id", required=True, help="The record id to forget.")
 @click.option("--reason", default="", help="Why (kept in the audit log): the request and its date.")
 @click.option("--by", "by", default=None, help="Who decided (default: the system user).")
@@ -213,9 +98,7 @@ def forget(ctx: Context, db: str, record_id: str, reason: str, by: str | None, y
 
 
 @server.command("add-device")
-@click.option(
-    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
-)
+@click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
 @click.option("--officer-id", required=True, help="The officer's or Perisai agent's id.")
 @click.option(
     "--branch", required=True, help="Kantor cabang code: the device sees only its records."
@@ -247,9 +130,7 @@ def add_device(ctx: Context, db: str, officer_id: str, branch: str, as_json: boo
 
 
 @server.command("revoke-device")
-@click.option(
-    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
-)
+@click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
 @click.option("--device", "device_id", required=True, help="The device id printed by add-device.")
 @pass_context
 def revoke_device(ctx: Context, db: str, device_id: str) -> None:
@@ -270,9 +151,7 @@ def revoke_device(ctx: Context, db: str, device_id: str) -> None:
 
 
 @server.command("export")
-@click.option(
-    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
-)
+@click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
     help="Output format.",
@@ -310,9 +189,7 @@ def _write_export(storage: Any, stream: IO[str], fmt: str, branch: str | None, p
 
 
 @server.command("device-report")
-@click.option(
-    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
-)
+@click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
 @click.option("--device", "device_id", required=True, help="The device id printed by add-device.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
@@ -396,9 +273,7 @@ def _write_report(ctx: Context, report: Any, stream: IO[str], fmt: str, plain: b
 
 
 @server.command("mark-paid")
-@click.option(
-    "--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP
-)
+@click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
 @click.argument("record_id")
 @pass_context
 def mark_paid(ctx: Context, db: str, record_id: str) -> None:
@@ -418,3 +293,7 @@ def mark_paid(ctx: Context, db: str, record_id: str) -> None:
         fail("server.paid.refused", code=1, record_id=result.record_id, reason=reason)
     else:
         fail(f"server.paid.{result.outcome}", code=1, record_id=result.record_id)
+
+
+# `server run` and `server migrate` live in their own module (serving, workers, schema).
+from outreach_tui.commands import server_run  # noqa: E402, F401

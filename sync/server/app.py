@@ -26,6 +26,7 @@ from sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    Readiness,
     RecoverResponse,
 )
 from sync.server.answers import wants_current_version
@@ -33,6 +34,7 @@ from sync.server.auth import hash_token
 from sync.server.central import utc_stamp
 from sync.server.errors import (
     MAX_LISTED_ERRORS,
+    STORAGE_BUSY_RETRY_AFTER,
     ApiError,
     AsciiJSONResponse,
     install_handlers,
@@ -43,7 +45,7 @@ from sync.server.gcpause import gc_paused
 from sync.server.middleware import CatchAll, HeaderCountLimit, RequestBodyLimit, TokenGate
 from sync.server.openapi import install_openapi, json_request_body, problem_responses
 from sync.server.push import PushContext, push_items, warm_up
-from sync.server.ratelimit import RateLimiter, retry_after_header
+from sync.server.ratelimit import RateLimiter, SharedRateLimiter, retry_after_header
 from sync.server.recovery import MAX_RECOVER_ITEMS, recover_page
 from sync.server.settings import ServerSettings
 from sync.server.slips import KeyConflict, make_slips_router
@@ -119,11 +121,14 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
     """Build the central API over `storage` (which the caller opens and closes)."""
     settings = settings or ServerSettings()
     warm_up(settings.today())
-    limiter = (
-        RateLimiter(settings.rate_per_second, settings.rate_burst)
-        if settings.rate_per_second
-        else None
-    )
+    limiter: RateLimiter | SharedRateLimiter | None = None
+    if settings.rate_per_second:
+        shared = getattr(storage, "rate_acquire", None)  # kept in the database: every worker
+        limiter = (
+            SharedRateLimiter(shared, settings.rate_per_second, settings.rate_burst)
+            if callable(shared)
+            else RateLimiter(settings.rate_per_second, settings.rate_burst)
+        )
     app = FastAPI(
         title="outreach central API",
         version=str(PROTOCOL_VERSION),
@@ -185,6 +190,21 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
     def health() -> Health:
         """Liveness and protocol version; needs no token."""
         return Health(server_time=now())
+
+    @app.get(
+        f"{API_PREFIX}/ready",
+        response_model=Readiness,
+        responses=problem_responses(422, 500, 503),
+        dependencies=[Depends(only_query())],
+    )
+    def ready() -> Response:
+        """Whether this server can serve now: its database answers (503 when not); no token,
+        nothing else said (for a load balancer or a monitoring probe)."""
+        if storage.ping():
+            return AsciiJSONResponse(Readiness(database="ok", server_time=now()).model_dump())
+        body = Readiness(status="unavailable", database="unreachable", server_time=now())
+        headers = {"Retry-After": str(STORAGE_BUSY_RETRY_AFTER)}
+        return AsciiJSONResponse(body.model_dump(), status_code=503, headers=headers)
 
     @app.post(
         f"{API_PREFIX}/push",

@@ -23,10 +23,12 @@ _DESCRIPTIONS = {
     422: "The request breaks the schema (`errors` lists where)",
     429: "Too many requests from this device (see Retry-After)",
     500: "Server error (nothing of the request is echoed)",
+    503: "The database is busy or unreachable: retry after Retry-After",
 }
 _HEADERS = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}}},
     429: {"Retry-After": {"schema": {"type": "string"}}},
+    503: {"Retry-After": {"schema": {"type": "string"}}},
 }
 
 

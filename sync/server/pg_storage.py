@@ -59,9 +59,16 @@ class PostgresCentralStorage:
     """The central database on PostgreSQL (implements `CentralStorage`)."""
 
     def __init__(
-        self, url: str, *, min_size: int = 1, max_size: int = 8, migrate_schema: bool = True
+        self,
+        url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 8,
+        migrate_schema: bool = True,
+        lock_timeout_ms: int = LOCK_TIMEOUT_MS,
     ) -> None:
         self.url = url
+        self.lock_timeout_ms = int(lock_timeout_ms)
         self._pool = ConnectionPool(
             url,
             min_size=min_size,
@@ -82,9 +89,8 @@ class PostgresCentralStorage:
             with self._pool.connection() as conn:
                 migrate(conn, at=_now())
 
-    @staticmethod
-    def _configure(conn: psycopg.Connection[Any]) -> None:
-        conn.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+    def _configure(self, conn: psycopg.Connection[Any]) -> None:
+        conn.execute(f"SET lock_timeout = {self.lock_timeout_ms}")
         conn.execute("SET synchronous_commit = on")  # an acknowledged push is on disk
 
     @contextmanager
@@ -301,6 +307,24 @@ class PostgresCentralStorage:
     def mark_paid(self, record_id: str, *, today: dt.date | None = None) -> PaidResult:
         """Mark an enrolled participant paid (`active`); see `central.mark_paid`."""
         return mark_paid(self, record_id, today=today)
+
+    def rate_acquire(self, key: str, rate: float, burst: int) -> float:
+        """One token of `key`'s bucket, kept in the database so every worker shares it: 0.0
+        when allowed, else the seconds to wait (as `ratelimit.RateLimiter.acquire`)."""
+        now = dt.datetime.now(dt.UTC).timestamp()
+        refill = "least(%(burst)s, b.tokens + greatest(0, %(now)s - b.at) * %(rate)s)"
+        with self._conn() as conn:
+            row = conn.execute(
+                "INSERT INTO rate_buckets AS b (key, tokens, at, allowed) "
+                "VALUES (%(key)s, %(burst)s - 1, %(now)s, true) "
+                f"ON CONFLICT (key) DO UPDATE SET tokens = CASE WHEN {refill} >= 1 "
+                f"THEN {refill} - 1 ELSE {refill} END, allowed = {refill} >= 1, at = %(now)s "
+                "RETURNING tokens, allowed",
+                {"key": key, "burst": float(burst), "now": now, "rate": rate},
+            ).fetchone()
+        assert row is not None
+        tokens, allowed = float(row[0]), bool(row[1])
+        return 0.0 if allowed else (1.0 - tokens) / rate
 
     def ping(self) -> bool:
         """Whether the database answers a trivial query now (the deep health check)."""

@@ -38,3 +38,19 @@ class RateLimiter:
 def retry_after_header(wait: float) -> str:
     """Retry-After in whole seconds, at least 1 (HTTP has no fractions there)."""
     return str(max(1, math.ceil(wait)))
+
+
+class SharedRateLimiter:
+    """The same budget kept by the database (`rate_acquire`), so that N workers together allow
+    what one would: a leaked token gets no more from a server with more workers."""
+
+    def __init__(self, acquire: Callable[[str, float, int], float], rate: float, burst: int):
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be positive and burst at least 1")
+        self._acquire = acquire
+        self.rate = rate
+        self.burst = burst
+
+    def acquire(self, key: str) -> float:
+        """0.0 when allowed, else the seconds to wait before retrying."""
+        return self._acquire(key, self.rate, self.burst)

@@ -138,12 +138,8 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def server_config(
-    app: Any, *, log_config: dict[str, Any], limits: ServingLimits, **tls: Any
-) -> uvicorn.Config:
-    """The uvicorn config of `outreach server run`: h11 with the guards above, no server header;
-    `tls` (ssl_certfile, ssl_keyfile) serves HTTPS."""
-    protocol = type(
+def _guarded(limits: ServingLimits) -> type[GuardedH11Protocol]:
+    return type(
         "ConfiguredGuardedH11Protocol",
         (GuardedH11Protocol,),
         {
@@ -152,8 +148,31 @@ def server_config(
             "connection_cap": limits.connection_cap(),
         },
     )
+
+
+# The guarded protocol configured from the environment, by import path: worker processes are
+# started afresh (spawn) and import it, with the limits their parent's environment sets.
+EnvGuardedH11Protocol = _guarded(ServingLimits.from_env())
+ENV_PROTOCOL = "sync.server.serving:EnvGuardedH11Protocol"
+
+
+def server_config(
+    app: Any,
+    *,
+    log_config: dict[str, Any],
+    limits: ServingLimits,
+    workers: int = 1,
+    factory: bool = False,
+    **tls: Any,
+) -> uvicorn.Config:
+    """The uvicorn config of `outreach server run`: h11 with the guards above, no server header;
+    `tls` (ssl_certfile, ssl_keyfile) serves HTTPS. With several workers `app` is an import
+    string of an app factory and the protocol is named by its import path."""
+    protocol: Any = ENV_PROTOCOL if workers > 1 else _guarded(limits)
     return uvicorn.Config(
         app,
+        factory=factory,
+        workers=workers,
         http=protocol,
         h11_max_incomplete_event_size=HEADER_BYTES_LIMIT,
         timeout_keep_alive=int(limits.keep_alive_timeout),

@@ -324,6 +324,14 @@ class SqliteCentralStorage:
         for row in rows:
             yield _state(row)
 
+    def ping(self) -> bool:
+        """Whether the database file answers a trivial query now (the readiness check)."""
+        try:
+            self._conn().execute("SELECT 1 FROM devices LIMIT 1").fetchall()
+            return True
+        except sqlite3.Error:
+            return False
+
     def mark_paid(self, record_id: str, *, today: dt.date | None = None) -> PaidResult:
         """Mark an enrolled participant paid (`active`); see `central.mark_paid`."""
         return mark_paid(self, record_id, today=today)

@@ -335,6 +335,10 @@ class CentralStorage(Protocol):
         """Every record's current state, one per id, optionally of one branch only."""
         ...
 
+    def ping(self) -> bool:
+        """Whether the database answers now (readiness; never raises)."""
+        ...
+
     def close(self) -> None:
         """Release the database connections this object opened."""
         ...
