@@ -76,12 +76,14 @@ def pg_cluster() -> Any:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test marked `sqlite_only` looks inside the SQLite file itself (PRAGMAs, WAL, file
-    modes): its PostgreSQL variant is not collected (it is not skipped: it does not exist)."""
+    modes): its PostgreSQL variant is not collected (it is not skipped: it does not exist);
+    likewise the SQLite variant of a `postgres_only` test."""
     kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("central_db") == "postgres"
-        (dropped if on_postgres and item.get_closest_marker("sqlite_only") else kept).append(item)
+        backend = callspec.params.get("central_db") if callspec is not None else None
+        other = {"postgres": "sqlite_only", "sqlite": "postgres_only"}.get(str(backend))
+        (dropped if other and item.get_closest_marker(other) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
