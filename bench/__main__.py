@@ -1,6 +1,7 @@
 """`python -m bench`: run the benchmarks and print the budget table.
 
-Options: --records N (default 100,000), --only NAME[,NAME] (store, sync, security, slips, tui).
+Options: --records N (default 100,000), --only NAME[,NAME] (store, sync, security, slips, tui,
+central).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import bench_security, bench_slips, bench_store, bench_sync, bench_tui
+from bench import bench_central, bench_security, bench_slips, bench_store, bench_sync, bench_tui
 from bench.common import Report
 
 SUITES = {
@@ -17,6 +18,7 @@ SUITES = {
     "security": bench_security.run,
     "slips": bench_slips.run,
     "tui": bench_tui.run,
+    "central": bench_central.run,
 }
 
 
