@@ -295,5 +295,5 @@ def mark_paid(ctx: Context, db: str, record_id: str) -> None:
         fail(f"server.paid.{result.outcome}", code=1, record_id=result.record_id)
 
 
-# `server run` and `server migrate` live in their own module (serving, workers, schema).
-from outreach_tui.commands import server_run  # noqa: E402, F401
+# `run`/`migrate` (serving, workers, schema) and `backup`/`restore` live in their own modules.
+from outreach_tui.commands import server_backup, server_run  # noqa: E402, F401

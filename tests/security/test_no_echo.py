@@ -37,6 +37,9 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "percent",  # home: share of the month's target reached
         "db",  # a central database: a path, or a URL shown without its password (describe)
         "scheme",  # the scheme of a refused database URL
+        "tool",  # pg_dump / pg_restore
+        "env",  # the name of an environment variable
+        "kind",  # sqlite / postgres
         "width",  # slip preview: the window size the QR code needs
         "height",
         "ids",  # doctor: row numbers (rowids) that could not be read, never values
