@@ -25,7 +25,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from outreach_tui.safefile import atomic_write_bytes
-from outreach_tui.vault.keyfile import DEFAULT_KDF, KdfParams, derive_kek
 from sync.server.database import describe, is_postgres
 
 MAGIC = b"OUTREACH-CENTRAL-BACKUP-1\n"
@@ -75,8 +74,12 @@ def _dump(db: str) -> tuple[str, bytes]:
         return "sqlite", copy.read_bytes()
 
 
-def write_backup(db: str, out: Path, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF) -> int:
+def write_backup(db: str, out: Path, passphrase: str) -> int:
     """Write the sealed backup of `db` to `out` (0600, atomically); returns its size."""
+    # The laptop's key derivation (Argon2id), imported here: its package opens the store.
+    from outreach_tui.vault.keyfile import DEFAULT_KDF as kdf
+    from outreach_tui.vault.keyfile import derive_kek
+
     kind, data = _dump(db)
     salt, nonce = os.urandom(16), os.urandom(12)
     header = json.dumps(
@@ -100,6 +103,8 @@ def open_backup(path: Path, passphrase: str) -> tuple[str, bytes]:
     at = len(MAGIC)
     size = int.from_bytes(blob[at : at + 4], "big")
     header_bytes = blob[at + 4 : at + 4 + size]
+    from outreach_tui.vault.keyfile import KdfParams, derive_kek
+
     try:
         header: dict[str, Any] = json.loads(header_bytes)
         kdf = KdfParams(**header["kdf"])

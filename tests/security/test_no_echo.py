@@ -40,6 +40,7 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "tool",  # pg_dump / pg_restore
         "env",  # the name of an environment variable
         "kind",  # sqlite / postgres
+        "workers",  # a number of worker processes
         "width",  # slip preview: the window size the QR code needs
         "height",
         "ids",  # doctor: row numbers (rowids) that could not be read, never values
