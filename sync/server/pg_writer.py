@@ -142,31 +142,30 @@ class PgWriter:
                 (len(batch),),
             )
         ]
+        # COPY: one stream per table for the whole batch (a taken id or NIK fails the stream,
+        # and the savepoint around it, as an INSERT would).
         with self._conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO records (rid, record_id, branch, officer_id, version, content_hash, "
+            with cursor.copy(
+                "COPY records (rid, record_id, branch, officer_id, version, content_hash, "
                 "record, nik, created_at, updated_at, consent_at, consent_by, consent_version) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (
+                "FROM STDIN"
+            ) as copy:
+                for rid, new in zip(rids, batch, strict=True):
+                    copy.write_row((
                         rid, new.record_id, new.branch, new.officer_id, new.version,
                         new.content_hash, None if new.record_is_data else _json(new.record),
                         new.nik, new.received_at, new.received_at, new.consent_at,
                         new.consent_by, new.consent_version,
-                    )
-                    for rid, new in zip(rids, batch, strict=True)
-                ],
-            )  # fmt: skip
-            cursor.executemany(
-                _INSERT_VERSION,
-                [
-                    (
+                    ))  # fmt: skip
+            with cursor.copy(
+                "COPY record_versions (rid, version, base_version, content_hash, data, branch, "
+                "officer_id, device_id, received_at) FROM STDIN"
+            ) as copy:
+                for rid, new in zip(rids, batch, strict=True):
+                    copy.write_row((
                         rid, new.version, new.base_version, new.content_hash, new.data_json,
                         new.branch, new.officer_id, new.device_id, new.received_at,
-                    )
-                    for rid, new in zip(rids, batch, strict=True)
-                ],
-            )  # fmt: skip
+                    ))  # fmt: skip
         return rids
 
     def insert_version(self, version: NewVersion) -> bool:
@@ -288,15 +287,12 @@ class PgWriter:
             )
         ]
         numbers = [make_kpj(seq) for seq in seqs]
-        with self._conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO kpj_numbers (seq, rid, kpj_number, assigned_at) "
-                "VALUES (%s, %s, %s, %s)",
-                [
-                    (seq, rid, number, at)
-                    for seq, rid, number in zip(seqs, rids, numbers, strict=True)
-                ],
-            )
+        with (
+            self._conn.cursor() as cursor,
+            cursor.copy("COPY kpj_numbers (seq, rid, kpj_number, assigned_at) FROM STDIN") as copy,
+        ):
+            for row in zip(seqs, rids, numbers, strict=True):
+                copy.write_row((*row, at))
         return numbers
 
     def set_central_status(self, record_id: str, status: str | None, at: str) -> None:
@@ -322,15 +318,25 @@ class PgWriter:
         return int(row[0]) if row else 0
 
     def log_changes(self, changes: Sequence[NewChange]) -> None:
-        """Append server changes in order."""
-        with self._conn.cursor() as cursor:
-            cursor.executemany(
-                _INSERT_CHANGE,
-                [
-                    (c.branch, c.record_id, c.kind, _json(c.fields), c.at, c.record_id)
-                    for c in changes
-                ],
-            )
+        """Append server changes in order (the owners read in one query, then one COPY)."""
+        if not changes:
+            return
+        owners = dict(
+            self._conn.execute(
+                "SELECT record_id, officer_id FROM records WHERE record_id = ANY(%s)",
+                (list({c.record_id for c in changes}),),
+            ).fetchall()
+        )
+        with (
+            self._conn.cursor() as cursor,
+            cursor.copy(
+                "COPY server_changes (branch, record_id, kind, fields, at, officer_id) FROM STDIN"
+            ) as copy,
+        ):
+            for c in changes:
+                copy.write_row(
+                    (c.branch, c.record_id, c.kind, _json(c.fields), c.at, owners.get(c.record_id))
+                )
 
     def insert_visit(self, visit: NewVisit) -> bool:
         """Keep a visit; False when the visit id is already stored."""
