@@ -137,7 +137,7 @@ class PgWriter:
         rids = [
             int(row[0])
             for row in self._conn.execute(
-                "SELECT nextval(pg_get_serial_sequence('records', 'rid')) "
+                "SELECT nextval('records_rid_seq') "
                 "FROM generate_series(1, %s)",
                 (len(batch),),
             )
