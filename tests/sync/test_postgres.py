@@ -194,33 +194,49 @@ def test_workers_serve_one_database_and_survive_a_killed_worker(tmp_path, pg_clu
         token = json.loads(added.output)["token"]
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
-        items = [record_item(enrolled_record(n)) for n in range(300)]
-        answers = []
-        for start in range(0, 300, 100):
-            body = {"batch_id": f"b{start}", "items": items[start : start + 100]}
-            answers.append(session.post(f"{base}/v1/push", json=body, timeout=60))
-        assert all(a.status_code == 200 for a in answers)
-        # SIGKILL one worker: the supervisor starts another; nothing acknowledged is lost and
-        # the same batch sent again is answered as already stored.
+        items = [record_item(enrolled_record(n)) for n in range(600)]
+        first = session.post(f"{base}/v1/push", json={"batch_id": "b0", "items": items[:100]},
+                             timeout=60)  # fmt: skip
+        assert first.status_code == 200
+        # SIGKILL every worker while a 500-record push is in flight: the supervisor starts new
+        # ones; whatever was acknowledged stays, the rest was rolled back, nothing is half-kept.
         children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
                                   text=True).stdout.split()  # fmt: skip
         assert len(children) >= 2
-        subprocess.run(["kill", "-9", children[0]], check=True)
+        inflight: dict[str, Any] = {}
+
+        def push_rest() -> None:
+            try:
+                inflight["r"] = session.post(
+                    f"{base}/v1/push", json={"batch_id": "b1", "items": items[100:]}, timeout=60
+                )
+            except requests.RequestException as exc:
+                inflight["r"] = exc
+
+        pusher = threading.Thread(target=push_rest)
+        pusher.start()
+        time.sleep(0.15)
+        for child in children:
+            subprocess.run(["kill", "-9", child], check=False)
+        pusher.join(60)
+        # The laptop sends the whole outbox again until it is acknowledged.
         again = None
         deadline = time.monotonic() + 60
         while again is None or again.status_code != 200:
             try:
                 again = session.post(
-                    f"{base}/v1/push", json={"batch_id": "b0", "items": items[:100]}, timeout=60
+                    f"{base}/v1/push", json={"batch_id": "b2", "items": items}, timeout=60
                 )
             except requests.ConnectionError:
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
-        assert {r["status"] for r in again.json()["results"]} == {"duplicate"}
+        answered = [r["status"] for r in again.json()["results"]]
+        assert set(answered[:100]) == {"duplicate"}  # acknowledged before: kept
+        assert set(answered) <= {"accepted", "duplicate"}
         with psycopg.connect(url) as conn:
             stored = conn.execute("SELECT count(*), count(DISTINCT k.kpj_number) FROM records r "
                                   "JOIN kpj_numbers k ON k.rid = r.rid").fetchone()  # fmt: skip
-        assert stored == (300, 300)
+        assert stored == (600, 600)  # every record exactly once, each with its own KPJ
     finally:
         process.send_signal(signal.SIGINT)
         try:
