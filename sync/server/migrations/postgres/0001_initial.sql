@@ -49,7 +49,8 @@ CREATE TABLE record_versions (
     received_at  TEXT NOT NULL,
     PRIMARY KEY (rid, version)
 );
-CREATE INDEX record_versions_device ON record_versions (device_id);
+-- No index on device_id: it serves only the rare lost-laptop report (a scan, as on SQLite),
+-- and every push would pay for it.
 
 -- KPJ numbers: seq is the number the KPJ is made from (kpj.make_kpj), never handed out twice.
 CREATE SEQUENCE kpj_seq;
@@ -71,7 +72,6 @@ CREATE TABLE visits (
     received_at  TEXT NOT NULL
 );
 CREATE INDEX visits_record ON visits (record_id);
-CREATE INDEX visits_device ON visits (device_id);
 
 -- What the branch's laptops pull: KPJ numbers, paid status, duplicate flags, deletions.
 CREATE TABLE server_changes (
