@@ -25,8 +25,10 @@ from psycopg import errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sync.protocol import ServerChange
+from sync.server import central_sql as sql
 from sync.server.busy import StorageBusy
 from sync.server.central import PaidResult, mark_paid
+from sync.server.central_sql import pg
 from sync.server.pg_schema import migrate
 from sync.server.pg_writer import RECORD_SELECT, PgWriter
 from sync.server.sqlite_writer import _device, _key_info, _state
@@ -113,31 +115,17 @@ class PostgresCentralStorage:
     def add_device(self, device: Device, token_hash: str) -> None:
         """Register a device under the sha256 of its token."""
         with self._conn() as conn:
-            conn.execute(
-                "INSERT INTO devices (device_id, officer_id, branch, token_hash, created_at, "
-                "revoked_at) VALUES (%s, %s, %s, %s, %s, %s)",
-                (device.device_id, device.officer_id, device.branch, token_hash,
-                 device.created_at, device.revoked_at),
-            )  # fmt: skip
+            conn.execute(pg(sql.INSERT_DEVICE), sql.device_params(device, token_hash))
 
     def revoke_device(self, device_id: str, at: str) -> Device | None:
         """Withdraw a device's token; revoking twice keeps the first time."""
         with self._conn() as conn:
-            conn.execute(
-                "UPDATE devices SET revoked_at = %s WHERE device_id = %s AND revoked_at IS NULL",
-                (at, device_id),
-            )
+            conn.execute(pg(sql.REVOKE_DEVICE), (at, device_id))
         return self.device(device_id)
 
     def _device_where(self, column: str, value: str) -> Device | None:
         with self._conn() as conn:
-            return _device(
-                conn.execute(
-                    "SELECT device_id, officer_id, branch, created_at, revoked_at FROM devices "
-                    f"WHERE {column} = %s",
-                    (value,),
-                ).fetchone()
-            )
+            return _device(conn.execute(pg(sql.DEVICE_BY) + f"{column} = %s", (value,)).fetchone())
 
     def device_by_token_hash(self, token_hash: str) -> Device | None:
         """The device holding this token hash, revoked or not."""
@@ -148,65 +136,31 @@ class PostgresCentralStorage:
         return self._device_where("device_id", device_id)
 
     def register_device_key(self, device: Device, key_id: str, public_key: str, at: str) -> bool:
-        """Make `key_id` the device's one active slip key; False when it is another device's."""
+        """Make `key_id` the device's one active slip key (`central_sql.register_key`)."""
         with self.write(device.branch) as writer:
             conn = writer._conn
-            row = conn.execute(
-                "SELECT device_id, public_key, replaced_at FROM device_keys WHERE key_id = %s",
-                (key_id,),
-            ).fetchone()
-            if row is not None:
-                return row[0] == device.device_id and row[1] == public_key and row[2] is None
-            actor = f"device:{device.device_id}"
-            old = conn.execute(
-                "SELECT key_id FROM device_keys WHERE device_id = %s AND replaced_at IS NULL",
-                (device.device_id,),
-            ).fetchall()
-            for (old_id,) in old:
-                conn.execute(
-                    "UPDATE device_keys SET replaced_at = %s WHERE key_id = %s", (at, old_id)
-                )
-                writer.audit(at, actor, "key_replaced", key_id=old_id, reason=key_id)
-            conn.execute(
-                "INSERT INTO device_keys (key_id, device_id, public_key, registered_at) "
-                "VALUES (%s, %s, %s, %s)",
-                (key_id, device.device_id, public_key, at),
+            return sql.register_key(
+                lambda q, p: conn.execute(pg(q), p), writer.audit, device, key_id, public_key, at
             )
-            writer.audit(at, actor, "key_registered", key_id=key_id)
-        return True
 
     def device_key(self, key_id: str) -> dict[str, Any] | None:
         """A slip key with its officer, branch and whether its device was revoked."""
         with self._conn() as conn:
-            row = conn.execute(
-                "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at, "
-                "k.replaced_at FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
-                "WHERE k.key_id = %s",
-                (key_id,),
-            ).fetchone()
+            row = conn.execute(pg(sql.KEY_INFO) + "WHERE k.key_id = %s", (key_id,)).fetchone()
         return _key_info(row) if row else None
 
     def branch_keys(self, branch: str) -> list[dict[str, Any]]:
         """Every slip key of a branch's devices (revoked ones flagged)."""
         with self._conn() as conn:
             rows = conn.execute(
-                "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at, "
-                "k.replaced_at FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
-                "WHERE d.branch = %s ORDER BY k.registered_at",
-                (branch,),
+                pg(sql.KEY_INFO) + "WHERE d.branch = %s ORDER BY k.registered_at", (branch,)
             ).fetchall()
         return [_key_info(row) for row in rows]
 
     def device_items(self, device_id: str) -> Iterator[tuple[str, str, str | None, str, str, str]]:
         """Everything a device sent and the server kept: (kind, id, record id, data, branch, at)."""
         with self._conn() as conn:
-            rows = conn.execute(
-                "SELECT 'record', r.record_id, r.record_id, v.data, v.branch, v.received_at "
-                "FROM record_versions v JOIN records r ON r.rid = v.rid WHERE v.device_id = %s "
-                "UNION ALL SELECT 'visit', visit_id, record_id, data, branch, received_at "
-                "FROM visits WHERE device_id = %s",
-                (device_id, device_id),
-            ).fetchall()
+            rows = conn.execute(pg(sql.DEVICE_ITEMS), (device_id, device_id)).fetchall()
         yield from rows
 
     # -- writing ------------------------------------------------------------------------------
@@ -233,15 +187,15 @@ class PostgresCentralStorage:
         self, branch: str, cursor: int, limit: int, officer_id: str | None = None
     ) -> tuple[list[ServerChange], bool]:
         """The branch's server changes after `cursor`, oldest first, and whether more remain."""
-        sql = "SELECT seq, kind, record_id, fields, at FROM server_changes WHERE branch = %s"
+        query = pg(sql.CHANGES_AFTER)
         params: list[Any] = [branch]
         if officer_id is not None:
-            sql += " AND officer_id = %s"
+            query += " AND officer_id = %s"
             params.append(officer_id)
-        sql += " AND seq > %s ORDER BY seq LIMIT %s"
+        query += " AND seq > %s ORDER BY seq LIMIT %s"
         params += [cursor, limit + 1]
         with self._conn() as conn:
-            rows = conn.execute(sql, params).fetchall()
+            rows = conn.execute(query, params).fetchall()
         changes = [
             ServerChange(seq=r[0], kind=r[1], record_id=r[2], fields=json.loads(r[3]), at=r[4])
             for r in rows[:limit]
@@ -252,18 +206,10 @@ class PostgresCentralStorage:
         self, branch: str, officer_id: str, after: int, limit: int, since: str | None
     ) -> tuple[list[dict[str, Any]], bool]:
         """The current versions of one officer's records (fenced in the query), with visits."""
-        names = ("cursor", "id", "version", "base_version", "content_hash", "data",
-                 "received_at", "officer_id", "consent_at", "consent_by", "consent_version",
-                 "kpj_number", "central_status", "duplicate_of")  # fmt: skip
+        names = sql.OWNED_NAMES
         with self._conn() as conn:
             rows = conn.execute(
-                "SELECT r.rid, r.record_id, r.version, v.base_version, r.content_hash, v.data, "
-                "v.received_at, r.officer_id, r.consent_at, r.consent_by, r.consent_version, "
-                "k.kpj_number, r.central_status, r.duplicate_of "
-                "FROM records r JOIN record_versions v ON v.rid = r.rid AND v.version = r.version "
-                "LEFT JOIN kpj_numbers k ON k.rid = r.rid "
-                "WHERE r.branch = %s AND r.officer_id = %s AND r.rid > %s AND r.updated_at >= %s "
-                "AND (v.data::jsonb ->> 'full_name') IS NOT NULL "
+                pg(sql.OWNED_SELECT) + "AND (v.data::jsonb ->> 'full_name') IS NOT NULL "
                 "ORDER BY r.rid LIMIT %s",
                 (branch, officer_id, after, since or "", limit + 1),
             ).fetchall()

@@ -7,7 +7,6 @@ uses sequences, and where a refused statement must undo only itself, a savepoint
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +15,8 @@ import psycopg
 from psycopg import errors
 
 from sync.protocol import ServerChangeKind
+from sync.server import central_sql as sql
+from sync.server.central_sql import pg
 from sync.server.forget import blank_record, blank_visit
 from sync.server.kpj import make_kpj
 from sync.server.sqlite_writer import _json, _state
@@ -30,21 +31,8 @@ from sync.server.storage import (
     StoredItem,
 )
 
-RECORD_SELECT = (
-    "SELECT r.record_id, r.branch, r.officer_id, r.version, r.content_hash, "
-    "coalesce(r.record, v.data), r.central_status, r.duplicate_of, k.kpj_number, r.updated_at, "
-    "r.consent_at, r.consent_by, r.consent_version "
-    "FROM records r LEFT JOIN kpj_numbers k ON k.rid = r.rid "
-    "LEFT JOIN record_versions v ON r.record IS NULL AND v.rid = r.rid AND v.version = r.version"
-)
-_INSERT_VERSION = (
-    "INSERT INTO record_versions (rid, version, base_version, content_hash, data, branch, "
-    "officer_id, device_id, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-_INSERT_CHANGE = (
-    "INSERT INTO server_changes (branch, record_id, kind, fields, at, officer_id) "
-    "VALUES (%s, %s, %s, %s, %s, (SELECT officer_id FROM records WHERE record_id = %s))"
-)
+RECORD_SELECT = pg(sql.RECORD_SELECT)
+_INSERT_CHANGE = pg(sql.INSERT_CHANGE)
 UNIQUE = errors.UniqueViolation
 
 
@@ -137,8 +125,7 @@ class PgWriter:
         rids = [
             int(row[0])
             for row in self._conn.execute(
-                "SELECT nextval('records_rid_seq') "
-                "FROM generate_series(1, %s)",
+                "SELECT nextval('records_rid_seq') FROM generate_series(1, %s)",
                 (len(batch),),
             )
         ]
@@ -170,23 +157,7 @@ class PgWriter:
 
     def insert_version(self, version: NewVersion) -> bool:
         """Keep a version of a record that has its row; False when the version is stored."""
-        cursor = self._conn.execute(
-            "INSERT INTO record_versions (rid, version, base_version, content_hash, data, "
-            "branch, officer_id, device_id, received_at) "
-            "SELECT rid, %s, %s, %s, %s, %s, %s, %s, %s FROM records WHERE record_id = %s "
-            "ON CONFLICT (rid, version) DO NOTHING",
-            (
-                version.version,
-                version.base_version,
-                version.content_hash,
-                version.data_json,
-                version.branch,
-                version.officer_id,
-                version.device_id,
-                version.received_at,
-                version.record_id,
-            ),
-        )
+        cursor = self._conn.execute(pg(sql.INSERT_VERSION_OF_RECORD), sql.version_params(version))
         if cursor.rowcount == 1:
             return True
         if self._rid(version.record_id) is None:
@@ -194,17 +165,12 @@ class PgWriter:
         return False
 
     def _rid(self, record_id: str) -> int | None:
-        row = self._one("SELECT rid FROM records WHERE record_id = %s", (record_id,))
+        row = self._one(pg(sql.RID_OF), (record_id,))
         return None if row is None else int(row[0])
 
     def stored_version(self, record_id: str, version: int) -> StoredItem | None:
         """The stored version `version` of a record, for replay and conflict answers."""
-        row = self._one(
-            "SELECT r.record_id, v.version, v.content_hash, v.branch "
-            "FROM records r JOIN record_versions v ON v.rid = r.rid "
-            "WHERE r.record_id = %s AND v.version = %s",
-            (record_id, version),
-        )
+        row = self._one(pg(sql.STORED_VERSION), (record_id, version))
         return None if row is None else StoredItem(*row)
 
     def save_current(self, current: CurrentRecord) -> str | None:
@@ -214,11 +180,7 @@ class PgWriter:
                 self._upsert(current, None)
             return None
         except UNIQUE:
-            holder = self._one(
-                "SELECT record_id FROM records WHERE nik = %s AND duplicate_of IS NULL "
-                "AND record_id <> %s",
-                (current.nik, current.record_id),
-            )
+            holder = self._one(pg(sql.NIK_HOLDER), (current.nik, current.record_id))
             if holder is None:  # pragma: no cover - the index and this query disagree
                 raise
             self._upsert(current, holder[0])
@@ -226,38 +188,12 @@ class PgWriter:
 
     def _upsert(self, current: CurrentRecord, duplicate_of: str | None) -> None:
         self._conn.execute(
-            "INSERT INTO records (record_id, branch, officer_id, version, content_hash, record, "
-            "nik, duplicate_of, created_at, updated_at, consent_at, consent_by, consent_version) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (record_id) DO UPDATE SET officer_id = excluded.officer_id, "
-            "version = excluded.version, content_hash = excluded.content_hash, "
-            "record = excluded.record, nik = excluded.nik, duplicate_of = excluded.duplicate_of, "
-            "updated_at = excluded.updated_at, consent_at = excluded.consent_at, "
-            "consent_by = excluded.consent_by, consent_version = excluded.consent_version",
-            (
-                current.record_id,
-                current.branch,
-                current.officer_id,
-                current.version,
-                current.content_hash,
-                _json(current.record),
-                current.nik,
-                duplicate_of,
-                current.updated_at,
-                current.updated_at,
-                current.consent_at,
-                current.consent_by,
-                current.consent_version,
-            ),
+            pg(sql.UPSERT_CURRENT), sql.current_params(current, _json(current.record), duplicate_of)
         )
 
     def assign_kpj(self, record_id: str, at: str) -> tuple[str, bool]:
         """The record's KPJ number; a new one is made from the next sequence number."""
-        row = self._one(
-            "SELECT r.rid, k.kpj_number FROM records r LEFT JOIN kpj_numbers k ON k.rid = r.rid "
-            "WHERE r.record_id = %s FOR UPDATE OF r",
-            (record_id,),
-        )
+        row = self._one(pg(sql.KPJ_OF) + " FOR UPDATE OF r", (record_id,))
         if row is None:
             raise LookupError("a KPJ number is only given to a stored record")
         if row[1] is not None:
@@ -297,10 +233,7 @@ class PgWriter:
 
     def set_central_status(self, record_id: str, status: str | None, at: str) -> None:
         """Set the status only the central side decides (`active` once paid)."""
-        self._conn.execute(
-            "UPDATE records SET central_status = %s, updated_at = %s WHERE record_id = %s",
-            (status, at, record_id),
-        )
+        self._conn.execute(pg(sql.SET_CENTRAL_STATUS), (status, at, record_id))
 
     def log_change(
         self,
@@ -340,28 +273,12 @@ class PgWriter:
 
     def insert_visit(self, visit: NewVisit) -> bool:
         """Keep a visit; False when the visit id is already stored."""
-        cursor = self._conn.execute(
-            "INSERT INTO visits (visit_id, record_id, content_hash, data, branch, officer_id, "
-            "device_id, received_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (visit_id) DO NOTHING",
-            (
-                visit.visit_id,
-                visit.record_id,
-                visit.content_hash,
-                visit.data_json,
-                visit.branch,
-                visit.officer_id,
-                visit.device_id,
-                visit.received_at,
-            ),
-        )
+        cursor = self._conn.execute(pg(sql.INSERT_VISIT), sql.visit_params(visit))
         return cursor.rowcount == 1
 
     def stored_visit(self, visit_id: str) -> StoredItem | None:
         """The stored visit with this id."""
-        row = self._one(
-            "SELECT visit_id, 1, content_hash, branch FROM visits WHERE visit_id = %s", (visit_id,)
-        )
+        row = self._one(pg(sql.STORED_VISIT), (visit_id,))
         return None if row is None else StoredItem(*row)
 
     def forget_record(self, record_id: str, at: str) -> bool:
@@ -393,30 +310,19 @@ class PgWriter:
 
     def flagged_by(self, record_id: str) -> list[str]:
         """The records flagged as holding the NIK of `record_id`, oldest first."""
-        rows = self._conn.execute(
-            "SELECT record_id FROM records WHERE duplicate_of = %s ORDER BY created_at, rid",
-            (record_id,),
-        )
+        rows = self._conn.execute(pg(sql.FLAGGED_BY), (record_id,))
         return [str(row[0]) for row in rows]
 
     def reflag(self, record_id: str) -> str | None:
         """Lift a record's duplicate flag; when another record now holds its NIK, point there."""
         try:
             with self._attempt():
-                self._conn.execute(
-                    "UPDATE records SET duplicate_of = NULL WHERE record_id = %s", (record_id,)
-                )
+                self._conn.execute(pg(sql.LIFT_FLAG), (record_id,))
             return None
         except UNIQUE:
-            holder = self._one(
-                "SELECT h.record_id FROM records h JOIN records r ON r.nik = h.nik "
-                "WHERE r.record_id = %s AND h.duplicate_of IS NULL AND h.record_id <> %s",
-                (record_id, record_id),
-            )
+            holder = self._one(pg(sql.HOLDER_OF_NIK_OF), (record_id, record_id))
             assert holder is not None
-            self._conn.execute(
-                "UPDATE records SET duplicate_of = %s WHERE record_id = %s", (holder[0], record_id)
-            )
+            self._conn.execute(pg(sql.SET_FLAG), (holder[0], record_id))
             return str(holder[0])
 
     def audit(
@@ -430,13 +336,4 @@ class PgWriter:
         reason: str | None = None,
     ) -> None:
         """One entry of the central audit log."""
-        self._conn.execute(
-            "INSERT INTO central_audit (at, actor, action, record_id, key_id, reason) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            (at, actor, action, record_id, key_id, reason),
-        )
-
-
-def to_json(value: Any) -> str:
-    """JSON as stored (compact, sorted keys)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        self._conn.execute(pg(sql.INSERT_AUDIT), (at, actor, action, record_id, key_id, reason))

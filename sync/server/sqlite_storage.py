@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.protocol import ServerChange
+from sync.server import central_sql as sql
 from sync.server.central import PaidResult, mark_paid
 from sync.server.sqlite_schema import migrate
 from sync.server.storage import (
@@ -99,112 +100,44 @@ class SqliteCentralStorage:
 
     def add_device(self, device: Device, token_hash: str) -> None:
         """Register a device under the sha256 of its token."""
-        self._conn().execute(
-            "INSERT INTO devices (device_id, officer_id, branch, token_hash, created_at, "
-            "revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                device.device_id,
-                device.officer_id,
-                device.branch,
-                token_hash,
-                device.created_at,
-                device.revoked_at,
-            ),
-        )
+        self._conn().execute(sql.INSERT_DEVICE, sql.device_params(device, token_hash))
 
     def revoke_device(self, device_id: str, at: str) -> Device | None:
         """Withdraw a device's token; revoking twice keeps the first time."""
         conn = self._conn()
-        conn.execute(
-            "UPDATE devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
-            (at, device_id),
-        )
-        return _device(
-            conn.execute(
-                "SELECT device_id, officer_id, branch, created_at, revoked_at FROM devices "
-                "WHERE device_id = ?",
-                (device_id,),
-            ).fetchone()
-        )
+        conn.execute(sql.REVOKE_DEVICE, (at, device_id))
+        return self.device(device_id)
 
     def device_by_token_hash(self, token_hash: str) -> Device | None:
         """The device holding this token hash, revoked or not."""
         return _device(
-            self._conn()
-            .execute(
-                "SELECT device_id, officer_id, branch, created_at, revoked_at FROM devices "
-                "WHERE token_hash = ?",
-                (token_hash,),
-            )
-            .fetchone()
+            self._conn().execute(sql.DEVICE_BY + "token_hash = ?", (token_hash,)).fetchone()
         )
 
     def register_device_key(self, device: Device, key_id: str, public_key: str, at: str) -> bool:
-        """Make `key_id` the device's one active slip key; False when it is another device's.
-
-        A new key replaces the active one (`replaced_at`): slips signed with the old key before
-        that moment still verify. Registering the active key again changes nothing.
-        """
+        """Make `key_id` the device's one active slip key (`central_sql.register_key`)."""
         with self.write() as writer:
             conn = self._conn()
-            row = conn.execute(
-                "SELECT device_id, public_key, replaced_at FROM device_keys WHERE key_id = ?",
-                (key_id,),
-            ).fetchone()
-            if row is not None:
-                return row[0] == device.device_id and row[1] == public_key and row[2] is None
-            actor = f"device:{device.device_id}"
-            old = conn.execute(
-                "SELECT key_id FROM device_keys WHERE device_id = ? AND replaced_at IS NULL",
-                (device.device_id,),
-            ).fetchall()
-            for (old_id,) in old:
-                conn.execute(
-                    "UPDATE device_keys SET replaced_at = ? WHERE key_id = ?", (at, old_id)
-                )
-                writer.audit(at, actor, "key_replaced", key_id=old_id, reason=key_id)
-            conn.execute(
-                "INSERT INTO device_keys (key_id, device_id, public_key, registered_at) "
-                "VALUES (?, ?, ?, ?)",
-                (key_id, device.device_id, public_key, at),
+            return sql.register_key(
+                lambda q, p: conn.execute(q, p), writer.audit, device, key_id, public_key, at
             )
-            writer.audit(at, actor, "key_registered", key_id=key_id)
-        return True
 
     def device_key(self, key_id: str) -> dict[str, Any] | None:
         """A slip key with its officer, branch and whether its device was revoked."""
-        row = (
-            self._conn()
-            .execute(
-                "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at, "
-                "k.replaced_at FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
-                "WHERE k.key_id = ?",
-                (key_id,),
-            )
-            .fetchone()
-        )
+        row = self._conn().execute(sql.KEY_INFO + "WHERE k.key_id = ?", (key_id,)).fetchone()
         return _key_info(row) if row else None
 
     def branch_keys(self, branch: str) -> list[dict[str, Any]]:
         """Every slip key of a branch's devices (revoked ones flagged)."""
         rows = self._conn().execute(
-            "SELECT k.key_id, k.public_key, d.officer_id, d.branch, d.revoked_at, "
-            "k.replaced_at FROM device_keys k JOIN devices d ON d.device_id = k.device_id "
-            "WHERE d.branch = ? ORDER BY k.registered_at",
-            (branch,),
+            sql.KEY_INFO + "WHERE d.branch = ? ORDER BY k.registered_at", (branch,)
         )
         return [_key_info(row) for row in rows]
 
     def device(self, device_id: str) -> Device | None:
         """One device by its id, revoked or not (read only; for the lost-laptop report)."""
         return _device(
-            self._conn()
-            .execute(
-                "SELECT device_id, officer_id, branch, created_at, revoked_at FROM devices "
-                "WHERE device_id = ?",
-                (device_id,),
-            )
-            .fetchone()
+            self._conn().execute(sql.DEVICE_BY + "device_id = ?", (device_id,)).fetchone()
         )
 
     def device_items(self, device_id: str) -> Iterator[tuple[str, str, str | None, str, str, str]]:
@@ -213,13 +146,7 @@ class SqliteCentralStorage:
         Records: every accepted version; visits: each visit. Read only, by a full scan (there
         is no index on the device: this serves the rare lost-laptop report, not requests).
         """
-        yield from self._conn().execute(
-            "SELECT 'record', r.record_id, r.record_id, v.data, v.branch, v.received_at "
-            "FROM record_versions v JOIN records r ON r.rid = v.rid WHERE v.device_id = ? "
-            "UNION ALL SELECT 'visit', visit_id, record_id, data, branch, received_at "
-            "FROM visits WHERE device_id = ?",
-            (device_id, device_id),
-        )
+        yield from self._conn().execute(sql.DEVICE_ITEMS, (device_id, device_id))
 
     @contextmanager
     def write(self, branch: str | None = None) -> Iterator[SqliteWriter]:
@@ -246,19 +173,14 @@ class SqliteCentralStorage:
         With `officer_id` (a device's pull) only the changes of that officer's records: the
         fence is in the query, so nothing of a colleague's records is ever read for a device.
         """
-        if officer_id is None:
-            sql = (
-                "SELECT seq, kind, record_id, fields, at FROM server_changes "
-                "WHERE branch = ? AND seq > ? ORDER BY seq LIMIT ?"
-            )
-            params: tuple[Any, ...] = (branch, cursor, limit + 1)
-        else:
-            sql = (
-                "SELECT seq, kind, record_id, fields, at FROM server_changes "
-                "WHERE branch = ? AND officer_id = ? AND seq > ? ORDER BY seq LIMIT ?"
-            )
-            params = (branch, officer_id, cursor, limit + 1)
-        rows = self._conn().execute(sql, params).fetchall()
+        query = sql.CHANGES_AFTER
+        params: list[Any] = [branch]
+        if officer_id is not None:
+            query += " AND officer_id = ?"
+            params.append(officer_id)
+        query += " AND seq > ? ORDER BY seq LIMIT ?"
+        params += [cursor, limit + 1]
+        rows = self._conn().execute(query, params).fetchall()
         changes = [
             ServerChange(seq=r[0], kind=r[1], record_id=r[2], fields=json.loads(r[3]), at=r[4])
             for r in rows[:limit]
@@ -272,21 +194,13 @@ class SqliteCentralStorage:
         rows = (
             self._conn()
             .execute(
-                "SELECT r.rid, r.record_id, r.version, v.base_version, r.content_hash, v.data, "
-                "v.received_at, r.officer_id, r.consent_at, r.consent_by, r.consent_version, "
-                "k.kpj_number, r.central_status, r.duplicate_of "
-                "FROM records r JOIN record_versions v ON v.rid = r.rid AND v.version = r.version "
-                "LEFT JOIN kpj_numbers k ON k.rid = r.rid "
-                "WHERE r.branch = ? AND r.officer_id = ? AND r.rid > ? AND r.updated_at >= ? "
-                "AND json_extract(v.data, '$.full_name') IS NOT NULL "
+                sql.OWNED_SELECT + "AND json_extract(v.data, '$.full_name') IS NOT NULL "
                 "ORDER BY r.rid LIMIT ?",
                 (branch, officer_id, after, since or "", limit + 1),
             )
             .fetchall()
         )
-        names = ("cursor", "id", "version", "base_version", "content_hash", "data",
-                 "received_at", "officer_id", "consent_at", "consent_by", "consent_version",
-                 "kpj_number", "central_status", "duplicate_of")  # fmt: skip
+        names = sql.OWNED_NAMES
         found = [dict(zip(names, row, strict=True)) for row in rows[:limit]]
         by_id = {}
         for item in found:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sync.protocol import ServerChangeKind
+from sync.server import central_sql as sql
 from sync.server.forget import forget_rows
 from sync.server.kpj import make_kpj
 from sync.server.storage import (
@@ -28,13 +29,7 @@ logger = logging.getLogger("sync.server")
 
 # `records.record` is NULL when the normalized record is the current version's data as sent.
 
-_RECORD_SELECT = (
-    "SELECT r.record_id, r.branch, r.officer_id, r.version, r.content_hash, "
-    "coalesce(r.record, v.data), r.central_status, r.duplicate_of, k.kpj_number, r.updated_at, "
-    "r.consent_at, r.consent_by, r.consent_version "
-    "FROM records r LEFT JOIN kpj_numbers k ON k.rid = r.rid "
-    "LEFT JOIN record_versions v ON r.record IS NULL AND v.rid = r.rid AND v.version = r.version"
-)
+_RECORD_SELECT = sql.RECORD_SELECT
 _HEADS_SELECT = (
     "SELECT r.record_id, r.branch, r.version, r.content_hash, r.duplicate_of, k.kpj_number "
     "FROM records r LEFT JOIN kpj_numbers k ON k.rid = r.rid "
@@ -49,10 +44,7 @@ _INSERT_VERSION = (
     "INSERT INTO record_versions (rid, version, base_version, content_hash, data, branch, "
     "officer_id, device_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_INSERT_CHANGE = (
-    "INSERT INTO server_changes (branch, record_id, kind, fields, at, officer_id) "
-    "VALUES (?, ?, ?, ?, ?, (SELECT officer_id FROM records WHERE record_id = ?))"
-)
+_INSERT_CHANGE = sql.INSERT_CHANGE
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
@@ -196,23 +188,7 @@ class SqliteWriter:
 
     def insert_version(self, version: NewVersion) -> bool:
         """Keep a version of a record that has its row; False when the version is stored."""
-        cursor = self._conn.execute(
-            "INSERT INTO record_versions (rid, version, base_version, content_hash, data, "
-            "branch, officer_id, device_id, received_at) "
-            "SELECT rid, ?, ?, ?, ?, ?, ?, ?, ? FROM records WHERE record_id = ? "
-            "ON CONFLICT (rid, version) DO NOTHING",
-            (
-                version.version,
-                version.base_version,
-                version.content_hash,
-                version.data_json,
-                version.branch,
-                version.officer_id,
-                version.device_id,
-                version.received_at,
-                version.record_id,
-            ),
-        )
+        cursor = self._conn.execute(sql.INSERT_VERSION_OF_RECORD, sql.version_params(version))
         if cursor.rowcount == 1:
             return True
         if self._rid(version.record_id) is None:
@@ -220,19 +196,12 @@ class SqliteWriter:
         return False
 
     def _rid(self, record_id: str) -> int | None:
-        row = self._conn.execute(
-            "SELECT rid FROM records WHERE record_id = ?", (record_id,)
-        ).fetchone()
+        row = self._conn.execute(sql.RID_OF, (record_id,)).fetchone()
         return None if row is None else int(row[0])
 
     def stored_version(self, record_id: str, version: int) -> StoredItem | None:
         """The stored version `version` of a record, for replay and conflict answers."""
-        row = self._conn.execute(
-            "SELECT r.record_id, v.version, v.content_hash, v.branch "
-            "FROM records r JOIN record_versions v ON v.rid = r.rid "
-            "WHERE r.record_id = ? AND v.version = ?",
-            (record_id, version),
-        ).fetchone()
+        row = self._conn.execute(sql.STORED_VERSION, (record_id, version)).fetchone()
         return None if row is None else StoredItem(*row)
 
     def save_current(self, current: CurrentRecord) -> str | None:
@@ -243,11 +212,7 @@ class SqliteWriter:
             return None
         except sqlite3.IntegrityError:
             # Only the partial unique index on NIK can refuse this upsert.
-            holder = self._conn.execute(
-                "SELECT record_id FROM records WHERE nik = ? AND duplicate_of IS NULL "
-                "AND record_id <> ?",
-                (current.nik, current.record_id),
-            ).fetchone()
+            holder = self._conn.execute(sql.NIK_HOLDER, (current.nik, current.record_id)).fetchone()
             if holder is None:  # pragma: no cover - the index and this query disagree
                 raise
             self._upsert(current, holder[0])
@@ -255,38 +220,12 @@ class SqliteWriter:
 
     def _upsert(self, current: CurrentRecord, duplicate_of: str | None) -> None:
         self._conn.execute(
-            "INSERT INTO records (record_id, branch, officer_id, version, content_hash, record, "
-            "nik, duplicate_of, created_at, updated_at, consent_at, consent_by, consent_version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (record_id) DO UPDATE SET officer_id = excluded.officer_id, "
-            "version = excluded.version, content_hash = excluded.content_hash, "
-            "record = excluded.record, nik = excluded.nik, duplicate_of = excluded.duplicate_of, "
-            "updated_at = excluded.updated_at, consent_at = excluded.consent_at, "
-            "consent_by = excluded.consent_by, consent_version = excluded.consent_version",
-            (
-                current.record_id,
-                current.branch,
-                current.officer_id,
-                current.version,
-                current.content_hash,
-                _json(current.record),
-                current.nik,
-                duplicate_of,
-                current.updated_at,
-                current.updated_at,
-                current.consent_at,
-                current.consent_by,
-                current.consent_version,
-            ),
+            sql.UPSERT_CURRENT, sql.current_params(current, _json(current.record), duplicate_of)
         )
 
     def assign_kpj(self, record_id: str, at: str) -> tuple[str, bool]:
         """The record's KPJ number; a new one is made from the next sequence number."""
-        row = self._conn.execute(
-            "SELECT r.rid, k.kpj_number FROM records r LEFT JOIN kpj_numbers k ON k.rid = r.rid "
-            "WHERE r.record_id = ?",
-            (record_id,),
-        ).fetchone()
+        row = self._conn.execute(sql.KPJ_OF, (record_id,)).fetchone()
         if row is None:
             raise LookupError("a KPJ number is only given to a stored record")
         if row[1] is not None:
@@ -325,10 +264,7 @@ class SqliteWriter:
 
     def set_central_status(self, record_id: str, status: str | None, at: str) -> None:
         """Set the status only the central side decides (`active` once paid)."""
-        self._conn.execute(
-            "UPDATE records SET central_status = ?, updated_at = ? WHERE record_id = ?",
-            (status, at, record_id),
-        )
+        self._conn.execute(sql.SET_CENTRAL_STATUS, (status, at, record_id))
 
     def log_change(
         self,
@@ -353,28 +289,12 @@ class SqliteWriter:
 
     def insert_visit(self, visit: NewVisit) -> bool:
         """Keep a visit; False when the visit id is already stored."""
-        cursor = self._conn.execute(
-            "INSERT INTO visits (visit_id, record_id, content_hash, data, branch, officer_id, "
-            "device_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (visit_id) DO NOTHING",
-            (
-                visit.visit_id,
-                visit.record_id,
-                visit.content_hash,
-                visit.data_json,
-                visit.branch,
-                visit.officer_id,
-                visit.device_id,
-                visit.received_at,
-            ),
-        )
+        cursor = self._conn.execute(sql.INSERT_VISIT, sql.visit_params(visit))
         return cursor.rowcount == 1
 
     def stored_visit(self, visit_id: str) -> StoredItem | None:
         """The stored visit with this id."""
-        row = self._conn.execute(
-            "SELECT visit_id, 1, content_hash, branch FROM visits WHERE visit_id = ?", (visit_id,)
-        ).fetchone()
+        row = self._conn.execute(sql.STORED_VISIT, (visit_id,)).fetchone()
         return None if row is None else StoredItem(*row)
 
     def forget_record(self, record_id: str, at: str) -> bool:
@@ -383,28 +303,17 @@ class SqliteWriter:
 
     def flagged_by(self, record_id: str) -> list[str]:
         """The records flagged as holding the NIK of `record_id`, oldest first."""
-        rows = self._conn.execute(
-            "SELECT record_id FROM records WHERE duplicate_of = ? ORDER BY created_at, rid",
-            (record_id,),
-        )
+        rows = self._conn.execute(sql.FLAGGED_BY, (record_id,))
         return [str(row[0]) for row in rows]
 
     def reflag(self, record_id: str) -> str | None:
         """Lift a record's duplicate flag; when another record now holds its NIK, point there."""
         try:
-            self._conn.execute(
-                "UPDATE records SET duplicate_of = NULL WHERE record_id = ?", (record_id,)
-            )
+            self._conn.execute(sql.LIFT_FLAG, (record_id,))
             return None
         except sqlite3.IntegrityError:
-            holder = self._conn.execute(
-                "SELECT h.record_id FROM records h JOIN records r ON r.nik = h.nik "
-                "WHERE r.record_id = ? AND h.duplicate_of IS NULL AND h.record_id <> ?",
-                (record_id, record_id),
-            ).fetchone()
-            self._conn.execute(
-                "UPDATE records SET duplicate_of = ? WHERE record_id = ?", (holder[0], record_id)
-            )
+            holder = self._conn.execute(sql.HOLDER_OF_NIK_OF, (record_id, record_id)).fetchone()
+            self._conn.execute(sql.SET_FLAG, (holder[0], record_id))
             return str(holder[0])
 
     def audit(
@@ -418,8 +327,4 @@ class SqliteWriter:
         reason: str | None = None,
     ) -> None:
         """One entry of the central audit log (who did what by hand or as a device, and why)."""
-        self._conn.execute(
-            "INSERT INTO central_audit (at, actor, action, record_id, key_id, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (at, actor, action, record_id, key_id, reason),
-        )
+        self._conn.execute(sql.INSERT_AUDIT, (at, actor, action, record_id, key_id, reason))
