@@ -42,6 +42,13 @@ WARM_MODULES = ("outreach_tui.screens.record_form", "outreach_tui.screens.record
                 "outreach_tui.screens.settings", "outreach_tui.screens.slip_preview")  # fmt: skip
 
 
+# The main screens built ahead at idle (see OutreachApp._prebuild_next), and when.
+PREBUILT_MODES = ("records", "sync", "reports")
+PREBUILD_AFTER = 2.0  # seconds after the unlock: the home figures come first
+PREBUILD_QUIET = 1.0  # no key for this long before a screen is built
+PREBUILD_RETRY = 0.5
+
+
 class OutreachApp(App[None]):
     """The officer's terminal UI, built by `make_app` from a session."""
 
@@ -114,6 +121,23 @@ class OutreachApp(App[None]):
         self.post_message(messages.RecordsChanged())
         self.start_background_sync()
         self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False)
+        self.set_timer(PREBUILD_AFTER, self._prebuild_next)
+
+    def _prebuild_next(self) -> None:
+        """Build one main screen (list, sync, reports) before its first key, while nobody
+        types and no screen work runs; then the next, a moment later. F3/F5/F6 then switch to
+        a screen already composed, with its data, instead of building it under the key."""
+        if not self.session.is_unlocked:
+            return
+        pending = [m for m in PREBUILT_MODES if not self._screen_stacks.get(m)]
+        if not pending:
+            return
+        busy = any(w.is_running for w in self.workers if w.group not in ("sync", "warm-up"))
+        if busy or self._clock() - self.last_input < PREBUILD_QUIET:
+            self.set_timer(PREBUILD_RETRY, self._prebuild_next)
+            return
+        self._init_mode(pending[0])
+        self.set_timer(PREBUILD_RETRY, self._prebuild_next)
 
     def start_background_sync(self) -> None:
         """Start the periodic sync (a thread worker; see screens/sync.py)."""

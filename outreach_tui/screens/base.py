@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import events
 from textual.binding import ActiveBinding, BindingsMap
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -66,6 +67,16 @@ class OutreachScreen(Screen[Any]):
     def on_mount(self) -> None:
         """Translate the footer's key descriptions."""
         localize_bindings(self, self.session.lang)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first show needs no second styling pass: mounting the widgets just styled them
+        (Textual restyles the whole screen on every resume; for a screen built ahead, such as
+        the new-person form, that was most of its first show). Later resumes restyle as usual
+        (the theme or language may have changed meanwhile)."""
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
 
 class OutreachModal(OutreachScreen, ModalScreen[Any]):

@@ -7,13 +7,14 @@ the form was opened from.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from outreach_tui import messages
 from outreach_tui.screens.base import OutreachModal
 
 SLIP, NEXT, OPEN, DONE = "slip", "next", "open", "done"
@@ -68,3 +69,22 @@ class NextStepDialog(OutreachModal):
     def action_done(self) -> None:
         """Back to where the form was opened from."""
         self.dismiss(DONE)
+
+
+def offer_next_step(
+    app: Any, record_id: str, record: dict[str, Any], household: dict[str, Any]
+) -> None:
+    """After a new person is saved: the slip, the next household member, the record, or done."""
+
+    def chosen(step: str | None) -> None:
+        if step == SLIP:
+            from outreach_tui.screens.slip_preview import SlipPreviewScreen
+
+            app.push_screen(SlipPreviewScreen(record_id))
+        elif step == NEXT:
+            app.post_message(messages.NewRecord(household))
+        elif step == OPEN:
+            app.post_message(messages.OpenRecord(record_id))
+
+    enrolled = record.get("status") == "enrolled"
+    app.push_screen(NextStepDialog(str(record["full_name"]), enrolled), chosen)

@@ -454,6 +454,8 @@ class RecordFormScreen(OutreachScreen):
             self.app.post_message(messages.NewRecord(household))
         self.dismiss()
         if self.stored is None and not next_person:
+            from outreach_tui.screens.next_step_dialog import offer_next_step
+
             offer_next_step(self.app, saved.id, record, household)
 
     def action_toggle_consent(self) -> None:
@@ -473,23 +475,3 @@ class RecordFormScreen(OutreachScreen):
                 self.dismiss()
 
         self.app.push_screen(DiscardDialog(), answered)
-
-
-def offer_next_step(
-    app: Any, record_id: str, record: dict[str, Any], household: dict[str, Any]
-) -> None:
-    """After a new person is saved: the slip, the next household member, the record, or done."""
-    from outreach_tui.screens.next_step_dialog import NEXT, OPEN, SLIP, NextStepDialog
-
-    def chosen(step: str | None) -> None:
-        if step == SLIP:
-            from outreach_tui.screens.slip_preview import SlipPreviewScreen
-
-            app.push_screen(SlipPreviewScreen(record_id))
-        elif step == NEXT:
-            app.post_message(messages.NewRecord(household))
-        elif step == OPEN:
-            app.post_message(messages.OpenRecord(record_id))
-
-    enrolled = record.get("status") == "enrolled"
-    app.push_screen(NextStepDialog(str(record["full_name"]), enrolled), chosen)
