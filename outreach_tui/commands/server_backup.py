@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from outreach_tui.commands import common
-from outreach_tui.commands.common import Context, fail, pass_context
+from outreach_tui.commands.common import Context, fail, pass_context, safe_output
 from outreach_tui.commands.server import _DB_ENV, _EXISTING_DB_HELP, _shown, server
 
 PASSPHRASE_ENV = "OUTREACH_BACKUP_PASSPHRASE"
@@ -44,8 +44,9 @@ def backup(ctx: Context, db: str, out: Path) -> None:
     from sync.server.backup import BackupError, write_backup
     from sync.server.database import is_postgres
 
-    if not is_postgres(db) and out.resolve() == Path(db).resolve():
-        fail("server.backup.same_file", code=2)
+    # As every --out: never the database (nor its -wal/-shm), the laptop's store, keys or
+    # settings, a folder or a link.
+    safe_output(ctx, out, databases=[] if is_postgres(db) else [Path(db)])
     passphrase = _passphrase(ctx, confirm=True)
     try:
         size = write_backup(db, out, passphrase)

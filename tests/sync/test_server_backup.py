@@ -61,4 +61,6 @@ def test_backup_refuses_to_overwrite_the_database(central_server: CentralServer)
     db = str(central_server.db_path)
     done = _run("server", "backup", "--db", db, "--out", db)
     assert done.exit_code == 2
+    wal = _run("server", "backup", "--db", db, "--out", db + "-wal")
+    assert wal.exit_code == 2  # nor its WAL, nor anything else an --out must not touch
     assert _export(db) == []
