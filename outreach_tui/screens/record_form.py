@@ -12,8 +12,6 @@ keeps the stored status: status changes of a stored record live on the detail sc
 
 from __future__ import annotations
 
-import contextlib
-import json
 from typing import Any, ClassVar
 
 from textual.actions import SkipAction
@@ -31,7 +29,7 @@ from outreach_tui.domain.nik import parse_nik
 from outreach_tui.domain.record import MAX_NOTES_LENGTH, RECORD_FIELDS, Validation, validate_record
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.screens.duplicate_dialog import DiscardDialog, DuplicateDialog, find_duplicates
-from outreach_tui.session import Locked
+from outreach_tui.screens.form_draft import FormDraft
 from outreach_tui.store import StaleVersionError
 from outreach_tui.widgets.contribution import ContributionPanel
 from outreach_tui.widgets.field import FormField, form_value, record_control
@@ -44,13 +42,12 @@ STATUS = ("status", "decline_reason", "decline_other")  # decline_other: the for
 FORM_FIELDS = (*PERSON, *PERSON_MORE, *STATUS, "consent", *PLACE, *PROGRAMS)  # screen order
 HOUSEHOLD = PLACE  # what "save and next" keeps for the next person of the same house
 IDENTITY = ("full_name", "nik", "birth_date", "region_code")  # an edit of these is re-checked
-DRAFT_KEY = "draft.form"
 DRAFT_DELAY = 1.0  # seconds after the last change before the draft is written
 NEW_STATUSES = codes.LOCAL_STATUSES
 OTHER_REASON = "lainnya"  # the decline reason that needs words
 
 
-class RecordFormScreen(OutreachScreen):
+class RecordFormScreen(FormDraft, OutreachScreen):
     """Enter or change one person; ctrl+s saves, ctrl+n saves and starts the next person."""
 
     CSS_PATH = "record_form.tcss"
@@ -81,11 +78,6 @@ class RecordFormScreen(OutreachScreen):
         self.elsewhere: list[str] = []  # problems of fields the form does not show
         self.done = False  # saved or discarded: no draft is written any more
         self._draft_timer: Timer | None = None
-
-    @property
-    def draft_key(self) -> str:
-        """Where this form's draft lives in the store's meta table."""
-        return DRAFT_KEY if self.record_id is None else f"{DRAFT_KEY}.{self.record_id}"
 
     # -- building ---------------------------------------------------------------------------
     def _load(self) -> None:
@@ -165,14 +157,7 @@ class RecordFormScreen(OutreachScreen):
         """Restore a draft left by an earlier run and show the first check (AUTO_FOCUS: name)."""
         if self.record_id is not None and self.stored is None:
             self._say("form.gone", error=True)
-        raw = self.session.store.get_meta(self.draft_key)
-        draft = json.loads(raw) if raw else None
-        if draft and draft.get("values") and draft["values"] != self.initial:
-            self.from_nik = dict(draft.get("from_nik") or {})
-            if self.stored is not None and draft.get("version"):
-                self.version = int(draft["version"])  # a change made since shows as stale
-            self._apply(draft["values"])
-            self.notify(self.t("form.draft_restored"))
+        self.restore_draft()
         self._refresh()
 
     # -- reading and writing the controls ---------------------------------------------------
@@ -352,34 +337,6 @@ class RecordFormScreen(OutreachScreen):
         message = self.query_one("#form-message", Static)
         message.update("\n".join(lines))
         message.set_class(bool(lines), "field-error")
-
-    # -- draft ------------------------------------------------------------------------------
-    def write_draft(self) -> None:
-        """Keep unsaved entries in the encrypted store (removed when nothing differs)."""
-        if self.done:
-            return
-        dirty = self.values != self.initial
-        draft = {
-            "record_id": self.record_id,
-            "version": self.version,
-            "values": self.values,
-            "from_nik": self.from_nik,
-        }
-        # Locked meanwhile: the next change or closing the form writes it.
-        with contextlib.suppress(Locked):
-            self.session.store.set_meta(self.draft_key, json.dumps(draft) if dirty else None)
-
-    def on_unmount(self) -> None:
-        """Closing without saving (quit, crash handler, lock) still leaves the draft."""
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self.write_draft()
-
-    def _forget_draft(self) -> None:
-        self.done = True
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self.session.store.set_meta(self.draft_key, None)
 
     # -- saving and leaving -----------------------------------------------------------------
     def action_save(self, next_person: bool = False) -> None:

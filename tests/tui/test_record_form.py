@@ -9,7 +9,8 @@ from outreach_tui.app import OutreachApp
 from outreach_tui.domain.contributions import calculate
 from outreach_tui.domain.i18n import translate
 from outreach_tui.screens.duplicate_dialog import DiscardDialog, DuplicateDialog
-from outreach_tui.screens.record_form import DRAFT_DELAY, DRAFT_KEY, RecordFormScreen
+from outreach_tui.screens.form_draft import DRAFT_KEY
+from outreach_tui.screens.record_form import DRAFT_DELAY, RecordFormScreen
 from outreach_tui.widgets.contribution import ContributionPanel, format_rupiah
 from tests.conftest import unlocked_store
 from tests.tui.conftest import SIZE, unlock, wait_for
