@@ -47,6 +47,7 @@ PREBUILT_MODES = ("records", "sync", "reports")
 PREBUILD_AFTER = 2.0  # seconds after the unlock: the home figures come first
 PREBUILD_QUIET = 1.0  # no key for this long before a screen is built
 PREBUILD_RETRY = 0.5
+SPARE_FORM = "spare-form"  # the installed name of the new-person form built ahead
 
 
 class OutreachApp(App[None]):
@@ -92,6 +93,7 @@ class OutreachApp(App[None]):
         self._clock = clock
         self.last_input = clock()
         self._typeahead = TypeAhead(self, self._route_key)
+        self._spare_form: Any = None  # a RecordFormScreen built ahead (see _prebuild_next)
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = theme_name(session.settings.theme)
@@ -125,19 +127,47 @@ class OutreachApp(App[None]):
 
     def _prebuild_next(self) -> None:
         """Build one main screen (list, sync, reports) before its first key, while nobody
-        types and no screen work runs; then the next, a moment later. F3/F5/F6 then switch to
-        a screen already composed, with its data, instead of building it under the key."""
+        types and no screen work runs; then the next, a moment later; then a spare new-person
+        form (see `on_new_record`). F3/F5/F6/F4 then show a screen already composed instead of
+        building it under the key."""
         if not self.session.is_unlocked:
             return
         pending = [m for m in PREBUILT_MODES if not self._screen_stacks.get(m)]
-        if not pending:
+        spare = self._spare_form
+        if not pending and spare is not None and spare.laid_out:
             return
         busy = any(w.is_running for w in self.workers if w.group not in ("sync", "warm-up"))
         if busy or self._clock() - self.last_input < PREBUILD_QUIET:
             self.set_timer(PREBUILD_RETRY, self._prebuild_next)
             return
-        self._init_mode(pending[0])
+        if pending:
+            self._init_mode(pending[0])
+        elif spare is None:
+            self._build_spare_form()
+        elif spare.ready:
+            spare.lay_out(self.size)
         self.set_timer(PREBUILD_RETRY, self._prebuild_next)
+
+    def _build_spare_form(self) -> None:
+        """A new-person form composed and mounted off screen, holding nobody's data until it is
+        taken (installed only so that it is closed with the app)."""
+        from outreach_tui.screens.record_form import RecordFormScreen
+
+        spare = self._spare_form = RecordFormScreen(spare=True)
+        self.install_screen(spare, SPARE_FORM)
+        self._get_screen(spare)
+        self._load_screen_css(spare)
+        spare._screen_resized(self.size)
+
+    def _take_spare_form(self, defaults: dict[str, Any] | None) -> Screen | None:
+        """The spare form, made the form for a new person, if it is ready (else None)."""
+        spare = self._spare_form
+        if spare is None or not spare.ready:
+            return None
+        self._spare_form = None
+        self.uninstall_screen(SPARE_FORM)
+        self.set_timer(PREBUILD_RETRY, self._prebuild_next)  # the next spare, at idle
+        return spare.take(defaults)
 
     def start_background_sync(self) -> None:
         """Start the periodic sync (a thread worker; see screens/sync.py)."""
@@ -219,7 +249,8 @@ class OutreachApp(App[None]):
         """Open the record form (pre-filled with the working area)."""
         from outreach_tui.screens.record_form import RecordFormScreen
 
-        self.push_screen(RecordFormScreen(defaults=message.defaults))
+        form = self._take_spare_form(message.defaults)
+        self.push_screen(form or RecordFormScreen(defaults=message.defaults))
 
     def on_edit_record(self, message: messages.EditRecord) -> None:
         """Open the record form on a stored record."""

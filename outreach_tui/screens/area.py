@@ -16,11 +16,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outreach_tui.domain.reference import Region, children, get_region, search_regions
 from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.widgets.footer import KeyFooter
 
 LEVEL_KEYS = (
     "area.level.province",
@@ -123,7 +124,7 @@ class AreaScreen(OutreachScreen):
                     yield Input(id="area-rt", max_length=3, placeholder=self.t("area.number_hint"))
                 yield Static("", id="area-rt-error", classes="field-error")
                 yield Static(self.t("area.save_hint"), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start at the province level."""

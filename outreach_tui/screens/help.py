@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
 from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.widgets.footer import KeyFooter
 
 KEY_NAMES = {"escape": "Esc", "ctrl": "Ctrl", "shift": "Shift", "enter": "Enter"}
 
@@ -53,7 +54,7 @@ class HelpScreen(OutreachScreen):
         yield Header()
         with VerticalScroll(id="help"):
             yield Markdown(self._text())
-        yield Footer()
+        yield KeyFooter()
 
     def _text(self) -> str:
         parts = [f"# {self.t('help.title')}", ""]

@@ -15,7 +15,6 @@ from textual.css.query import NoMatches
 from textual.widgets import (
     DataTable,
     Digits,
-    Footer,
     Header,
     Label,
     OptionList,
@@ -32,6 +31,7 @@ from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.session import Locked
 from outreach_tui.store.backup import LAST_BACKUP_META
 from outreach_tui.store.dashboard import Coverage, DaySummary
+from outreach_tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from outreach_tui.app import OutreachApp
@@ -167,7 +167,7 @@ class HomeScreen(OutreachScreen):
                 with Vertical(id="home-coverage-box"):
                     yield Label("", id="home-coverage-title", classes="section-title")
                     yield DataTable(id="home-coverage", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Count in the background and follow the online state."""

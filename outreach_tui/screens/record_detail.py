@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from outreach_tui import messages
 from outreach_tui.domain import codes, reference
@@ -33,6 +33,7 @@ from outreach_tui.screens.visit_dialog import (
 )
 from outreach_tui.store.records import StaleVersionError
 from outreach_tui.sync_run import duplicate_text
+from outreach_tui.widgets.footer import KeyFooter
 
 SLIP_STATUSES = ("enrolled", "active")  # as outreach_tui.slips.payload.SLIP_STATUSES
 SET_ASIDE = ("duplicate", "conflict", "rejected")
@@ -104,7 +105,7 @@ class RecordDetailScreen(OutreachScreen):
                     with Vertical(classes="detail-column"):
                         yield from self._sections(column)
             yield from self._sections(("visits",))
-        yield Footer()
+        yield KeyFooter()
         # Filled once mounted: at start and after a recompose (the language was changed).
         self.call_after_refresh(self.reload)
 

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static, Switch
 
 from outreach_tui import messages
 from outreach_tui.domain import codes, reference
@@ -33,6 +33,7 @@ from outreach_tui.screens.form_draft import FormDraft
 from outreach_tui.store import StaleVersionError
 from outreach_tui.widgets.contribution import ContributionPanel
 from outreach_tui.widgets.field import FormField, form_value, record_control
+from outreach_tui.widgets.footer import KeyFooter
 
 PERSON = ("full_name", "nik", "birth_date", "sex", "phone", "occupation", "monthly_income")
 PERSON_MORE = ("follow_up_on", "notes")
@@ -63,8 +64,15 @@ class RecordFormScreen(FormDraft, OutreachScreen):
         Binding("enter", "next_field", "key.form_next_field", show=False, priority=True),
     ]
 
-    def __init__(self, record_id: str | None = None, defaults: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        record_id: str | None = None,
+        defaults: dict[str, Any] | None = None,
+        *,
+        spare: bool = False,
+    ):
         super().__init__()
+        self.spare = spare  # built ahead, not shown yet: see `take`
         self.record_id = record_id
         self.defaults = dict(defaults or {})
         self.stored: dict[str, Any] | None = None
@@ -76,7 +84,9 @@ class RecordFormScreen(FormDraft, OutreachScreen):
         self.from_nik: dict[str, str] = {}
         self.show_all = False
         self.elsewhere: list[str] = []  # problems of fields the form does not show
-        self.done = False  # saved or discarded: no draft is written any more
+        self.built_lang = ""
+        self.laid_out = False
+        self.done = spare  # saved or discarded (or not shown yet): no draft is written
         self._draft_timer: Timer | None = None
 
     # -- building ---------------------------------------------------------------------------
@@ -114,6 +124,7 @@ class RecordFormScreen(FormDraft, OutreachScreen):
             self.call_after_refresh(self._refresh)
         else:
             self._load()
+        self.built_lang = self.session.lang
         name = self.stored["full_name"] if self.stored else ""
         title = self.t("form.title.edit", name=name) if self.stored else self.t("form.title.new")
         retention = getattr(self.session.settings, "retention_days", 30)
@@ -151,14 +162,47 @@ class RecordFormScreen(FormDraft, OutreachScreen):
             with Horizontal(id="form-buttons"):
                 yield Button(self.t("form.save_button"), id="save", variant="primary")
                 yield Button(self.t("form.save_next_button"), id="save-next")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        """Restore a draft left by an earlier run and show the first check (AUTO_FOCUS: name)."""
+        """Restore a draft left by an earlier run and show the first check (AUTO_FOCUS: name).
+        A spare form does that when it is taken."""
+        if self.spare:
+            return
         if self.record_id is not None and self.stored is None:
             self._say("form.gone", error=True)
         self.restore_draft()
         self._refresh()
+
+    @property
+    def ready(self) -> bool:
+        """A spare form with every control mounted, in the officer's language: `take` it."""
+        return (
+            self.spare
+            and self.is_mounted
+            and self.built_lang == self.session.lang
+            and bool(self.query("#program-JHT"))
+            and bool(self.query("#save-next"))
+        )
+
+    def lay_out(self, size: Any) -> None:
+        """Lay the spare form out for the app's size (its width classes included) while it is
+        off screen, so that showing it is only painting it."""
+        self._refresh_layout(size)
+        self.laid_out = True
+
+    def take(self, defaults: dict[str, Any] | None = None) -> RecordFormScreen:
+        """Make a spare form (built ahead at idle by the app, with no values of anyone) the
+        new-person form, as `__init__` + `on_mount` would: the working area and defaults of
+        now, an earlier draft restored, the first check shown. Only its widgets were built
+        ahead: the values are read when it is taken."""
+        self.spare = self.done = False
+        self.defaults = dict(defaults or {})
+        self._load()
+        self._apply(self.values)
+        self.restore_draft()
+        self._refresh()
+        return self
 
     # -- reading and writing the controls ---------------------------------------------------
     def _read(self) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.markup import escape
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from outreach_tui import messages
 from outreach_tui.domain.codes import STATUSES
@@ -36,6 +36,7 @@ from outreach_tui.screens.records_source import (
     store_filters,
 )
 from outreach_tui.session import Locked
+from outreach_tui.widgets.footer import KeyFooter
 from outreach_tui.widgets.record_list import Column, RecordList
 
 
@@ -75,7 +76,7 @@ class RecordsScreen(OutreachScreen):
             yield Static(id="records-count")
             yield Static(t("records.legend"), id="records-legend")
         yield RecordList(self._columns(), empty_text=t("records.empty"), id="records-list")
-        yield Footer()
+        yield KeyFooter()
 
     def _columns(self) -> list[Column]:
         t = self.t

@@ -21,7 +21,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static
+from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static
 
 from outreach_tui import messages
 from outreach_tui.domain.codes import STATUSES
@@ -31,6 +31,7 @@ from outreach_tui.safefile import atomic_output, private_folder
 from outreach_tui.screens.base import OutreachModal, OutreachScreen
 from outreach_tui.session import Locked
 from outreach_tui.widgets.bar_chart import BarChart
+from outreach_tui.widgets.footer import KeyFooter
 
 DAYS = 30
 AREA_ROWS_SHOWN = 500
@@ -143,7 +144,7 @@ class ReportsScreen(OutreachScreen):
                 yield Static(id="reports-days-caption", classes="hint")
                 yield DataTable(id="reports-days", zebra_stripes=True, cursor_type="row")
         yield Static(id="reports-message", classes="message")
-        yield Footer()
+        yield KeyFooter()
         # Also after a recompose (language or theme changed): fill the new widgets.
         self.call_after_refresh(self._fill)
 

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from outreach_tui.config import Settings
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
@@ -25,6 +25,7 @@ from outreach_tui.session import Locked
 from outreach_tui.vault import VaultDamaged, WrongPassphrase
 from outreach_tui.vault.vault import MIN_PASSPHRASE_LENGTH, PassphraseTooShort
 from outreach_tui.widgets.backup_panel import BackupPanel
+from outreach_tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from outreach_tui.app import OutreachApp
@@ -151,7 +152,7 @@ class SettingsScreen(BackupActions, OutreachScreen):
                 yield Button(self.t("settings.passphrase_button"), id="passphrase-change")
                 yield Static("", id="passphrase-message", classes="message")
                 yield BackupPanel(self.t, str(self.session.paths.data_dir / "backups"))
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start on the first field."""

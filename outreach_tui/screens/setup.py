@@ -9,13 +9,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from outreach_tui.config import Settings
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.slips.keys import ensure_device_key, new_device_id
 from outreach_tui.vault import MIN_PASSPHRASE_LENGTH, VaultExists
+from outreach_tui.widgets.footer import KeyFooter
 
 # (field id, label key, password?)
 FIELDS: tuple[tuple[str, str, bool], ...] = (
@@ -73,7 +74,7 @@ class SetupScreen(OutreachScreen):
             )
             yield Button(self.t("setup.tui.save"), id="save", variant="primary")
             yield Static("", id="setup-message", classes="message")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start at the first empty answer."""

@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from outreach_tui.domain.i18n import os_reason
 from outreach_tui.safefile import (
@@ -27,6 +27,7 @@ from outreach_tui.safefile import (
     laptop_protected,
 )
 from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.widgets.footer import KeyFooter
 from outreach_tui.widgets.qr import QRCode
 
 PRINTER_META = "tui.slip_printer"  # the last printer a slip went to (kept in the store)
@@ -98,7 +99,7 @@ class SlipPreviewScreen(OutreachScreen):
                     yield Label(self.t("slip_preview.printer"), classes="slip-target-label")
                     yield Input(id="slip-printer")
             yield Static("", id="slip-message", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Make the slip (in a thread) and remember the last printer used."""

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from outreach_tui.domain import codes
 from outreach_tui.domain.record import (
@@ -25,6 +25,7 @@ from outreach_tui.domain.record import (
     validate_record,
 )
 from outreach_tui.screens.base import OutreachModal
+from outreach_tui.widgets.footer import KeyFooter
 
 OTHER_REASON = "lainnya"  # the decline reason that needs words (kept in the notes)
 # Problems that only the form can fix (it asks for the NIK and records the consent).
@@ -122,7 +123,7 @@ class StatusDialog(OutreachModal):
             yield Static(self.t("detail.status_dialog.active_note"), classes="hint", markup=False)
             yield Static("", id="status-message", classes="field-error", markup=False)
             yield Static(self.t("detail.status_dialog.hint"), classes="hint", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Hide the reasons until `declined` is picked; start on the first choice."""

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 
 from outreach_tui import messages
 from outreach_tui.domain.formats import moment_text
@@ -27,6 +27,7 @@ from outreach_tui.session import Locked
 from outreach_tui.store.conflicts import ConflictError
 from outreach_tui.sync_run import duplicate_text, summary_text
 from outreach_tui.sync_worker import NOT_CONFIGURED, SyncOutcome, sync_controller
+from outreach_tui.widgets.footer import KeyFooter
 
 RUNS_SHOWN = 20
 SET_ASIDE_SHOWN = 200
@@ -114,7 +115,7 @@ class SyncScreen(OutreachScreen):
             yield Static(self.t("sync_screen.set_aside_title"), classes="sync-section")
             yield DataTable(id="sync-set-aside", cursor_type="row", zebra_stripes=True)
             yield Static(self.t("sync_screen.set_aside_hint"), classes="hint")
-        yield Footer()
+        yield KeyFooter()
         # Also after a recompose (language or theme changed): fill the new widgets.
         self.call_after_refresh(self._fill)
 

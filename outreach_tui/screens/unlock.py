@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from outreach_tui.screens.base import OutreachScreen
@@ -23,6 +23,7 @@ from outreach_tui.vault import (
     VaultMissing,
     WrongPassphrase,
 )
+from outreach_tui.widgets.footer import KeyFooter
 
 
 class UnlockScreen(OutreachScreen):
@@ -53,7 +54,7 @@ class UnlockScreen(OutreachScreen):
             yield Static("", id="unlock-message", classes="message")
             if self.session.unlock_hint:
                 yield Static(self.session.unlock_hint, id="unlock-hint", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start with the cursor in the passphrase box."""

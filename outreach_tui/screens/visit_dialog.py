@@ -13,12 +13,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from outreach_tui.domain import codes, fields
 from outreach_tui.domain.problems import Problem
 from outreach_tui.domain.record import MAX_NOTES_LENGTH
 from outreach_tui.screens.base import OutreachModal
+from outreach_tui.widgets.footer import KeyFooter
 
 DEFAULT_FOLLOW_UP_DAYS = 7
 
@@ -69,7 +70,7 @@ class VisitDialog(OutreachModal):
             yield Input(id="visit-note", max_length=MAX_NOTES_LENGTH)
             yield Static("", id="visit-message", classes="field-error", markup=False)
             yield Static(self.t("detail.visit_dialog.hint"), classes="hint", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start on the outcomes."""
@@ -131,7 +132,7 @@ class FollowUpDialog(OutreachModal):
             yield Input(self._initial(), id="follow-up-date", max_length=40)
             yield Static("", id="follow-up-message", classes="field-error", markup=False)
             yield Static(self.t("detail.follow_up_dialog.hint"), classes="hint", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """The cursor in the date box."""

@@ -28,7 +28,8 @@ async def test_backup_from_settings(ready_home: Path, make_tui, tmp_path: Path) 
         app.screen.query_one("#backup-folder", Input).value = str(usb)
         app.screen.query_one("#backup-make", Button).press()
         await wait_for(pilot, lambda: any(usb.glob("*.outreach-backup")), timeout=20)
-        assert app.session.store.get_meta(LAST_BACKUP_META)
+        # The file is complete before the store notes it (the note comes just after).
+        await wait_for(pilot, lambda: app.session.store.get_meta(LAST_BACKUP_META), timeout=5)
 
 
 def test_the_reminder_comes_when_changes_wait_and_no_backup_was_made(ready_home: Path) -> None:
