@@ -140,6 +140,21 @@ class ServerChange(_Model):
     at: str
 
 
+class SetupRequest(_Model):
+    """A one-time setup code from the branch console (`outreach setup --code`)."""
+
+    code: str = Field(min_length=1, max_length=32)
+
+
+class SetupResponse(_Model):
+    """The device the code registered and its token (shown once; the laptop keeps it)."""
+
+    device_id: str
+    officer_id: str
+    branch: str
+    token: str
+
+
 class PullResponse(_Model):
     """Server-side changes after a cursor; `more` says whether to ask again."""
 

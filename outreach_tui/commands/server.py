@@ -129,6 +129,37 @@ def add_device(ctx: Context, db: str, officer_id: str, branch: str, as_json: boo
     click.echo(ctx.t("server.device.token", token=issued.token))
 
 
+@server.command("add-staff")
+@click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
+@click.option("--branch", required=True, help="Kantor cabang code: all the person sees.")
+@click.option("--username", required=True, help="The sign-in name (letters, digits, . _ -).")
+@click.option(
+    "--role",
+    type=click.Choice(["supervisor", "admin"]),
+    required=True,
+    help="supervisor: works the review queue; admin: also devices and staff.",
+)
+@click.option("--new-code", is_flag=True, help="An existing account: a new first sign-in code.")
+@pass_context
+def add_staff(
+    ctx: Context, db: str, branch: str, username: str, role: str, new_code: bool
+) -> None:
+    """Add a branch console account and print its one-time code (24 h): the person opens
+    /console/welcome, enters it and chooses a password (never known to anyone else)."""
+    from sync.server.console.store import ConsoleStore, Refused
+
+    with _central(db) as storage:
+        console = ConsoleStore(storage)
+        try:
+            if new_code:
+                code = console.new_staff_code(username, by="cli")
+            else:
+                code = console.add_staff(branch, username, role, by="cli")
+        except Refused as exc:
+            fail(exc.key, code=2, **exc.params)
+    click.echo(ctx.t("server.staff.added", username=username.strip().lower(), code=code))
+
+
 @server.command("revoke-device")
 @click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
 @click.option("--device", "device_id", required=True, help="The device id printed by add-device.")

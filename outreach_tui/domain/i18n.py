@@ -37,6 +37,7 @@ TABLE_FILES: tuple[str, ...] = (
     "failures.toml",
     "limits.toml",
     "laptop.toml",
+    "console.toml",
 )
 
 

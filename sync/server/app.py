@@ -28,10 +28,21 @@ from sync.protocol import (
     PushResponse,
     Readiness,
     RecoverResponse,
+    SetupRequest,
+    SetupResponse,
 )
 from sync.server.answers import wants_current_version
 from sync.server.auth import hash_token
 from sync.server.central import utc_stamp
+from sync.server.console.store import ConsoleStore, Refused
+from sync.server.console.web import (
+    PREFIX as CONSOLE_PREFIX,
+)
+from sync.server.console.web import (
+    exchange_setup_code,
+    install_console_handlers,
+    make_console_router,
+)
 from sync.server.errors import (
     MAX_LISTED_ERRORS,
     STORAGE_BUSY_RETRY_AFTER,
@@ -57,6 +68,11 @@ MAX_CURSOR = 2**63 - 1  # SQLite's largest integer
 _BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="outreach"'}
 # More header lines than any client of ours sends (the size is bounded by h11: 16 KiB).
 MAX_HEADERS = 100
+SETUP_CODE_RATE = 0.2  # setup-code attempts per second and client address, after the burst
+SETUP_CODE_BURST = 5
+# Body-carrying routes with their own authentication: the console (session cookie and CSRF
+# token) and the setup-code exchange (the code is the credential).
+OPEN_PATHS = (f"{CONSOLE_PREFIX}/", f"{API_PREFIX}/setup")
 
 
 def _json_media_type(content_type: str) -> bool:
@@ -336,7 +352,37 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         )
     )
 
+    console = ConsoleStore(storage)
+    app.state.console = console
+    # Guessing setup codes: a slow trickle per client address (the sign-in has its lockout).
+    code_limiter = RateLimiter(SETUP_CODE_RATE, SETUP_CODE_BURST)
+
+    @app.post(
+        f"{API_PREFIX}/setup",
+        response_model=SetupResponse,
+        responses=problem_responses(410, 422, 429),
+        dependencies=[Depends(json_body)],
+    )
+    def setup_device(body: SetupRequest, request: Request) -> SetupResponse:
+        """Exchange a one-time setup code from the branch console for a device token."""
+        client = request.client.host if request.client else "?"
+        wait = code_limiter.acquire(f"setup:{client}")
+        if wait > 0:
+            raise ApiError(429, "rate_limited", headers={"Retry-After": retry_after_header(wait)})
+        try:
+            device, token = exchange_setup_code(console, body.code)
+        except Refused as exc:
+            status = 422 if exc.key == "console.code.mistyped" else 410
+            raise ApiError(status, exc.key.replace("console.code.", "setup_code_")) from None
+        logger.info("device set up with a code: %s", device.device_id)
+        return SetupResponse(
+            device_id=device.device_id, officer_id=device.officer_id, branch=device.branch,
+            token=token,
+        )  # fmt: skip
+
+    app.include_router(make_console_router(console))
     install_handlers(app)
+    install_console_handlers(app)
     install_openapi(app, body_models=[PushRequest])
     # Added innermost first: GZip wraps CatchAll wraps RequestBodyLimit wraps the routes.
     app.add_middleware(
@@ -344,7 +390,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         max_body_bytes=settings.max_body_bytes,
         max_compressed_bytes=settings.max_compressed_bytes,
     )
-    app.add_middleware(TokenGate, check=token_problem)
+    app.add_middleware(TokenGate, check=token_problem, open_paths=OPEN_PATHS)
     app.add_middleware(HeaderCountLimit, max_headers=MAX_HEADERS)
     app.add_middleware(CatchAll)
     app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_minimum_size, compresslevel=6)

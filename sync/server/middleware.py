@@ -177,12 +177,23 @@ class TokenGate:
     routes check again (with the rate limit), this only decides whether a body is worth reading.
     """
 
-    def __init__(self, app: ASGIApp, *, check: Callable[[str | None], str | None]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        check: Callable[[str | None], str | None],
+        open_paths: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.check = check
+        self.open_paths = open_paths  # routes that authenticate otherwise (prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in _BODY_METHODS
+            or scope["path"].startswith(self.open_paths)
+        ):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)

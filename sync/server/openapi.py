@@ -14,6 +14,7 @@ from sync.protocol import Problem
 from sync.server.errors import PROBLEM_MEDIA_TYPE
 
 _DESCRIPTIONS = {
+    410: "The setup code expired or was already used (`code` says which)",
     400: "Unreadable body (bad gzip, broken JSON)",
     401: "No token, an unknown token or a revoked one (`code` says which)",
     403: "The record belongs to another branch",

@@ -28,7 +28,7 @@ from sync.protocol import ServerChange
 from sync.server import central_sql as sql
 from sync.server.busy import StorageBusy
 from sync.server.central import PaidResult, mark_paid
-from sync.server.central_sql import pg
+from sync.server.central_sql import Run, pg
 from sync.server.pg_schema import migrate
 from sync.server.pg_writer import RECORD_SELECT, PgWriter
 from sync.server.sqlite_writer import _device, _key_info, _state
@@ -271,6 +271,20 @@ class PostgresCentralStorage:
         assert row is not None
         tokens, allowed = float(row[0]), bool(row[1])
         return 0.0 if allowed else (1.0 - tokens) / rate
+
+    @contextmanager
+    def transaction(self, branch: str | None = None) -> Iterator[Run]:
+        """A write transaction (as `write`) for statements of other modules (`?` placeholders):
+        the branch console's tables."""
+        with self.write(branch) as writer:
+            conn = writer._conn
+            yield lambda query, params=(): conn.execute(pg(query), params)
+
+    @contextmanager
+    def reader(self) -> Iterator[Run]:
+        """Reads on a pooled connection (`?` placeholders), for other modules' statements."""
+        with self._conn() as conn:
+            yield lambda query, params=(): conn.execute(pg(query), params)
 
     def ping(self) -> bool:
         """Whether the database answers a trivial query now (the deep health check)."""

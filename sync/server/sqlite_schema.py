@@ -197,6 +197,61 @@ MIGRATIONS: tuple[str, ...] = (
         reason    TEXT
     );
     """,
+    # 6: the branch console (sync/server/console): staff accounts, their sessions, setup codes
+    # for new laptops, supervisors' decisions on the review queue; the audit log names the
+    # branch.
+    """
+    CREATE TABLE staff (
+        username         TEXT PRIMARY KEY,
+        branch           TEXT NOT NULL,
+        role             TEXT NOT NULL CHECK (role IN ('supervisor', 'admin')),
+        password_hash    TEXT,             -- argon2id; NULL until the person sets it with the code
+        setup_code_hash  TEXT,             -- sha256 of the one-time first sign-in code
+        setup_expires_at TEXT,
+        failed_count     INTEGER NOT NULL DEFAULT 0,
+        locked_until     TEXT,
+        created_at       TEXT NOT NULL,
+        disabled_at      TEXT
+    );
+    CREATE TABLE staff_sessions (
+        token_hash TEXT PRIMARY KEY,  -- sha256 of the cookie's token
+        username   TEXT NOT NULL REFERENCES staff (username),
+        csrf       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen  TEXT NOT NULL
+    );
+    CREATE TABLE setup_codes (
+        code_hash  TEXT PRIMARY KEY,  -- sha256 of the normalized code
+        branch     TEXT NOT NULL,
+        officer_id TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at    TEXT,
+        device_id  TEXT
+    );
+    CREATE INDEX setup_codes_branch ON setup_codes (branch, created_at);
+    CREATE TABLE reviews (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        branch          TEXT NOT NULL,
+        record_id       TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('duplicate', 'issue')),
+        decision        TEXT NOT NULL
+                        CHECK (decision IN
+                               ('same_person', 'wrong_nik', 'flag_moves', 'has_issues')),
+        other_record_id TEXT,
+        comment         TEXT NOT NULL DEFAULT '',
+        decided_by      TEXT NOT NULL,
+        decided_at      TEXT NOT NULL,
+        UNIQUE (record_id, version, kind)
+    );
+    CREATE INDEX reviews_branch ON reviews (branch, decided_at);
+    CREATE INDEX records_flagged ON records (branch, updated_at) WHERE duplicate_of IS NOT NULL;
+    ALTER TABLE central_audit ADD COLUMN branch TEXT;
+    ALTER TABLE central_audit ADD COLUMN detail TEXT;
+    CREATE INDEX central_audit_branch ON central_audit (branch, id);
+    """,
 )
 
 

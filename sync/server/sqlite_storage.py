@@ -24,6 +24,7 @@ from typing import Any
 from sync.protocol import ServerChange
 from sync.server import central_sql as sql
 from sync.server.central import PaidResult, mark_paid
+from sync.server.central_sql import Run
 from sync.server.sqlite_schema import migrate
 from sync.server.storage import (
     Device,
@@ -237,6 +238,20 @@ class SqliteCentralStorage:
             )
         for row in rows:
             yield _state(row)
+
+    @contextmanager
+    def transaction(self, branch: str | None = None) -> Iterator[Run]:
+        """A write transaction (as `write`) for statements of other modules (`?` placeholders):
+        the branch console's tables."""
+        with self.write(branch):
+            conn = self._conn()
+            yield lambda query, params=(): conn.execute(query, params)
+
+    @contextmanager
+    def reader(self) -> Iterator[Run]:
+        """Reads outside a transaction (`?` placeholders), for other modules' statements."""
+        conn = self._conn()
+        yield lambda query, params=(): conn.execute(query, params)
 
     def ping(self) -> bool:
         """Whether the database file answers a trivial query now (the readiness check)."""

@@ -1,0 +1,371 @@
+"""The branch console's pages: server-rendered HTML (Jinja2), forms that work without JS.
+
+Every page needs a signed-in staff member (a session cookie: HttpOnly, SameSite=Strict, Secure
+under TLS) and shows only the staff member's branch; every form carries the session's CSRF
+token; admins manage devices and staff, supervisors work the queue. Pages are in Bahasa
+Indonesia unless the person chose English (`?lang=en`, kept in a cookie) or the browser asks.
+"""
+
+import datetime as dt
+import hmac
+import logging
+import uuid
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from outreach_tui.domain.i18n import normalize_language, translate
+from sync.server import central_sql as sql
+from sync.server.auth import hash_token
+from sync.server.console import reviews
+from sync.server.console.store import ConsoleStore, Refused, SignedIn
+from sync.server.storage import Device
+
+logger = logging.getLogger("sync.server.console")
+
+SESSION_COOKIE = "outreach_console"
+LANG_COOKIE = "outreach_lang"
+PREFIX = "/console"
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_templates.filters["mask_nik"] = reviews.mask_nik
+
+
+class NotSignedIn(Exception):
+    """A page asked for without a live session."""
+
+
+def page_language(request: Request) -> str:
+    """`?lang=` first, then the cookie, then the browser's first language; Indonesian else."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in ("id", "en"):
+        return chosen
+    accept = request.headers.get("accept-language", "")
+    return normalize_language(accept.split(",", 1)[0].split(";", 1)[0] or None)
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = page_language(request)
+
+    def t(key: str, **params: Any) -> str:
+        return translate(key, lang, **params)
+
+    html = _templates.get_template(name).render(
+        t=t, lang=lang, prefix=PREFIX, path=request.url.path, **context
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.query_params.get("lang") in ("id", "en"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict")
+    return response
+
+
+def make_console_router(console: ConsoleStore) -> APIRouter:
+    """The console's routes over one `ConsoleStore`."""
+    router = APIRouter(prefix=PREFIX, include_in_schema=False)
+    storage = console.storage
+
+    def signed_in(request: Request) -> SignedIn:
+        who = console.session(request.cookies.get(SESSION_COOKIE))
+        if who is None:
+            raise NotSignedIn()
+        return who
+
+    def checked(request: Request, who: SignedIn, csrf: str) -> None:
+        if not hmac.compare_digest(csrf.encode(), who.csrf.encode()):
+            raise Refused("console.csrf")
+
+    Who = Annotated[SignedIn, Depends(signed_in)]
+
+    def back(where: str, message: str = "", error: bool = False) -> RedirectResponse:
+        query = f"?msg={quote(message)}" + ("&err=1" if error else "") if message else ""
+        return RedirectResponse(f"{PREFIX}{where}{query}", status_code=303)
+
+    def said(request: Request) -> dict[str, Any]:
+        """The message a redirect carries: only `console.*` keys are shown (never free text)."""
+        key = request.query_params.get("msg", "")
+        if not key.startswith("console."):
+            return {"message": "", "error": False}
+        lang = page_language(request)
+        text = translate(key, lang)
+        return {
+            "message": "" if text == key else text,
+            "error": bool(request.query_params.get("err")),
+        }
+
+    def refused(request: Request, exc: Refused) -> str:
+        return translate(exc.key, page_language(request), **exc.params)
+
+    # -- signing in -----------------------------------------------------------------------------
+    @router.get("/signin")
+    def signin_page(request: Request) -> HTMLResponse:
+        return render(request, "signin.html", message="", error=False, username="")
+
+    @router.post("/signin")
+    def signin(
+        request: Request,
+        username: Annotated[str, Form(max_length=64)] = "",
+        password: Annotated[str, Form(max_length=256)] = "",
+    ) -> Response:
+        if not username.strip() or not password:
+            message = translate("console.signin.missing", page_language(request))
+            return render(request, "signin.html", 422, message=message, error=True,
+                          username=username)  # fmt: skip
+        try:
+            _, token = console.sign_in(username, password)
+        except Refused as exc:
+            return render(request, "signin.html", 401, message=refused(request, exc),
+                          error=True, username=username)  # fmt: skip
+        response = RedirectResponse(f"{PREFIX}/", status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE, token, httponly=True, samesite="strict", path=PREFIX,
+            secure=request.url.scheme == "https",
+        )  # fmt: skip
+        return response
+
+    @router.get("/welcome")
+    def welcome_page(request: Request) -> HTMLResponse:
+        return render(request, "welcome.html", message="", error=False, username="")
+
+    @router.post("/welcome")
+    def welcome(
+        request: Request,
+        username: Annotated[str, Form(max_length=64)] = "",
+        code: Annotated[str, Form(max_length=32)] = "",
+        password: Annotated[str, Form(max_length=256)] = "",
+        again: Annotated[str, Form(max_length=256)] = "",
+    ) -> Response:
+        lang = page_language(request)
+        try:
+            if password != again:
+                raise Refused("console.password.mismatch")
+            console.set_password(username, code, password)
+        except Refused as exc:
+            return render(request, "welcome.html", 422, message=refused(request, exc),
+                          error=True, username=username)  # fmt: skip
+        message = translate("console.password.set", lang)
+        return render(request, "signin.html", message=message, error=False, username=username)
+
+    @router.post("/signout")
+    def signout(
+        request: Request, who: Who, csrf: Annotated[str, Form(max_length=128)] = ""
+    ) -> Response:
+        checked(request, who, csrf)
+        console.sign_out(request.cookies.get(SESSION_COOKIE, ""))
+        console.audit(who.staff, "sign_out")
+        response = RedirectResponse(f"{PREFIX}/signin", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=PREFIX)
+        return response
+
+    # -- overview -------------------------------------------------------------------------------
+    @router.get("/")
+    def overview(request: Request, who: Who) -> HTMLResponse:
+        from sync.server.console.overview import branch_overview
+
+        figures = branch_overview(console, who.staff.branch, console.now().date())
+        queue = reviews.count_open(console, who.staff.branch)
+        return render(
+            request, "overview.html", who=who, figures=figures, queue=queue, **said(request)
+        )
+
+    # -- review queue ---------------------------------------------------------------------------
+    def review_page(
+        request: Request, who: SignedIn, status: int = 200, **message: Any
+    ) -> HTMLResponse:
+        branch = who.staff.branch
+        return render(
+            request, "review.html", status, who=who,
+            items=reviews.open_duplicates(console, branch),
+            waiting=reviews.sent_back(console, branch), **(message or said(request)),
+        )  # fmt: skip
+
+    def review_refused(request: Request, who: SignedIn, exc: Refused) -> HTMLResponse:
+        """The queue again, saying why (409: someone decided first; 422: the input)."""
+        status = 409 if exc.key in ("console.review.already_decided", "console.review.changed",
+                                    "console.review.not_flagged") else 422  # fmt: skip
+        return review_page(request, who, status, message=refused(request, exc), error=True)
+
+    @router.get("/review")
+    def review(request: Request, who: Who) -> HTMLResponse:
+        return review_page(request, who)
+
+    @router.post("/review/decide")
+    def decide(
+        request: Request, who: Who,
+        record_id: Annotated[str, Form(max_length=64)] = "",
+        version: Annotated[int, Form(ge=1)] = 1,
+        decision: Annotated[str, Form(max_length=32)] = "",
+        comment: Annotated[str, Form(max_length=2000)] = "",
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        checked(request, who, csrf)
+        try:
+            reviews.decide(console, who.staff, record_id, version, decision, comment)
+        except Refused as exc:
+            return review_refused(request, who, exc)
+        return back("/review", "console.review.decided")
+
+    @router.post("/review/issue")
+    def issue(
+        request: Request, who: Who,
+        record_id: Annotated[str, Form(max_length=64)] = "",
+        version: Annotated[int, Form(ge=1)] = 1,
+        comment: Annotated[str, Form(max_length=2000)] = "",
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        checked(request, who, csrf)
+        try:
+            reviews.mark_issue(console, who.staff, record_id, version, comment)
+        except Refused as exc:
+            return review_refused(request, who, exc)
+        return back("/review", "console.review.marked")
+
+    # -- devices --------------------------------------------------------------------------------
+    @router.get("/devices")
+    def devices(request: Request, who: Who) -> HTMLResponse:
+        branch = who.staff.branch
+        return render(
+            request, "devices.html", who=who, devices=branch_devices(console, branch),
+            codes=console.pending_codes(branch), new_code=None, **said(request),
+        )  # fmt: skip
+
+    @router.post("/devices/code")
+    def device_code(
+        request: Request, who: Who,
+        officer_id: Annotated[str, Form(max_length=64)] = "",
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        checked(request, who, csrf)
+        if not who.staff.is_admin:
+            raise Refused("console.admin_only")
+        branch = who.staff.branch
+        try:
+            code = console.new_setup_code(who.staff, officer_id)
+        except Refused as exc:
+            return back("/devices", exc.key, error=True)
+        return render(
+            request, "devices.html", who=who, devices=branch_devices(console, branch),
+            codes=console.pending_codes(branch), new_code=code, officer_id=officer_id.strip(),
+            message="", error=False,
+        )  # fmt: skip
+
+    @router.post("/devices/revoke")
+    def revoke(
+        request: Request, who: Who,
+        device_id: Annotated[str, Form(max_length=64)] = "",
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        checked(request, who, csrf)
+        if not who.staff.is_admin:
+            raise Refused("console.admin_only")
+        device = storage.device(device_id)
+        if device is None or device.branch != who.staff.branch:
+            return back("/devices", "console.device.not_found", error=True)
+        storage.revoke_device(device_id, _now())
+        console.audit(who.staff, "device_revoked", detail={"device_id": device_id})
+        return back("/devices", "console.device.revoked")
+
+    # -- audit log ------------------------------------------------------------------------------
+    @router.get("/audit")
+    def audit(request: Request, who: Who) -> HTMLResponse:
+        return render(request, "audit.html", who=who,
+                      entries=console.audit_log(who.staff.branch))  # fmt: skip
+
+    @router.get("/static/console.css")
+    def stylesheet() -> Response:
+        css = (Path(__file__).parent / "templates" / "console.css").read_text(encoding="utf-8")
+        return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+    return router
+
+
+def install_console_handlers(app: Any) -> None:
+    """Console errors as pages: no session sends to the sign-in page, a refusal (a CSRF
+    mismatch, a supervisor at an admin's form) is a 403 page, bad form input a 422 page naming
+    the fields. Other paths keep the API's problem documents."""
+    from fastapi.exceptions import RequestValidationError
+
+    api_invalid = app.exception_handlers.get(RequestValidationError)
+
+    async def not_signed_in(request: Request, exc: Exception) -> Response:
+        return RedirectResponse(f"{PREFIX}/signin", status_code=303)
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Refused)
+        message = translate(exc.key, page_language(request), **exc.params)
+        return render(request, "error.html", 403, message=message, error=True, who=None)
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        if not request.url.path.startswith(PREFIX) or api_invalid is None:
+            assert api_invalid is not None
+            return await api_invalid(request, exc)
+        assert isinstance(exc, RequestValidationError)
+        lang = page_language(request)
+        names = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
+        fields = ", ".join(translate(f"console.field.{n}", lang) for n in names[:10])
+        message = translate("console.form.invalid", lang, fields=fields)
+        return render(request, "error.html", 422, message=message, error=True, who=None)
+
+    app.add_exception_handler(NotSignedIn, not_signed_in)
+    app.add_exception_handler(Refused, refused)
+    app.add_exception_handler(RequestValidationError, invalid)
+
+
+def _now() -> str:
+    from sync.server.central import utc_stamp
+
+    return utc_stamp()
+
+
+def branch_devices(console: ConsoleStore, branch: str) -> list[dict[str, Any]]:
+    """The branch's laptops with what each sent (record versions and visits kept)."""
+    devices = console._rows(
+        "SELECT device_id, officer_id, created_at, revoked_at FROM devices WHERE branch = ? "
+        "ORDER BY officer_id, created_at",
+        (branch,),
+    )
+    # One scan of the branch's versions (no index on the device: pushes stay as fast).
+    sent = {
+        row[0]: (int(row[1]), row[2])
+        for row in console._rows(
+            "SELECT device_id, count(*), max(received_at) FROM record_versions "
+            "WHERE branch = ? GROUP BY device_id",
+            (branch,),
+        )
+    }
+    keys = ("device_id", "officer_id", "created_at", "revoked_at", "versions", "last_received")
+    return [dict(zip(keys, (*row, *sent.get(row[0], (0, None))), strict=True)) for row in devices]
+
+
+def exchange_setup_code(console: ConsoleStore, code: str) -> tuple[Device, str]:
+    """A setup code for a new device and its token (the code is used up in the same
+    transaction that registers the device)."""
+    import secrets
+
+    branch, officer_id, digest = console.redeem_setup_code(code)
+    token = secrets.token_urlsafe(32)
+    device = Device(str(uuid.uuid4()), officer_id, branch, _now())
+    with console._tx(branch) as run:
+        if not console.mark_code_used(run, digest, device.device_id):
+            raise Refused("console.code.used")
+        run(sql.INSERT_DEVICE, sql.device_params(device, hash_token(token)))
+        console._audit(run, f"device:{device.device_id}", "device_set_up", branch,
+                       detail={"officer_id": officer_id})  # fmt: skip
+    return device, token
+
+
+__all__ = ["NotSignedIn", "dt", "exchange_setup_code", "make_console_router"]

@@ -1,0 +1,357 @@
+"""The branch console over HTTP, on the real server on loopback (SQLite and PostgreSQL):
+staff sign-in (first password with a one-time code, lockout), sessions and CSRF, the review
+queue's decisions on duplicate NIKs, setup codes for new laptops, and the branch fence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any
+
+import pytest
+import requests
+
+from sync.server.console.store import ConsoleStore, lock_seconds
+from tests.sync.conftest import CentralServer, enrolled_record, record_item
+
+PASSWORD = "kata-sandi-cabang-panjang"
+GET_PAGES = ("/console/", "/console/review", "/console/devices", "/console/audit")
+POST_ROUTES = (
+    "/console/review/decide",
+    "/console/review/issue",
+    "/console/devices/code",
+    "/console/devices/revoke",
+    "/console/signout",
+)
+
+
+def staff_session(central: CentralServer, username: str, branch: str, role: str) -> Any:
+    """A signed-in browser-like session for a new staff account (password set with its code)."""
+    code = ConsoleStore(central.storage).add_staff(branch, username, role, by="test")
+    web = central.session()
+    welcome = web.post(
+        f"{central.url}/console/welcome",
+        data={"username": username, "code": code, "password": PASSWORD, "again": PASSWORD},
+        timeout=10,
+    )
+    assert welcome.status_code == 200, welcome.text
+    signed = web.post(
+        f"{central.url}/console/signin",
+        data={"username": username, "password": PASSWORD},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert signed.status_code == 303, signed.text
+    return web
+
+
+def csrf_of(page: requests.Response) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def duplicate_pair(central: CentralServer, branch: str = "KC-BOGOR") -> tuple[str, str, dict]:
+    """Two laptops of `branch` send the same NIK: (token of the second, flagged id, holder)."""
+    first, second = central.add_device("petugas-1", branch), central.add_device("petugas-2", branch)
+    holder = enrolled_record(7, full_name="Siti Aminah")
+    flagged = enrolled_record(7, full_name="Siti Aminah Putri")
+    assert central.push(first, [record_item(holder)]).status_code == 200
+    assert central.push(second, [record_item(flagged)]).status_code == 200
+    return second, flagged["id"], holder
+
+
+def test_sign_in_with_a_code_then_a_password(central_server: CentralServer) -> None:
+    web = staff_session(central_server, "dewi", "KC-BOGOR", "supervisor")
+    cookie = next(c for c in web.cookies if c.name == "outreach_console")
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    assert cookie.get_nonstandard_attr("SameSite").lower() == "strict"
+    page = web.get(f"{central_server.url}/console/", timeout=10)
+    assert page.status_code == 200
+    assert "Ringkasan cabang KC-BOGOR" in page.text
+    assert "dewi" in page.text
+    english = web.get(f"{central_server.url}/console/?lang=en", timeout=10)
+    assert "Overview of branch KC-BOGOR" in english.text
+    # The code is used up: a second try says so.
+    code_again = requests.post(
+        f"{central_server.url}/console/welcome",
+        data={"username": "dewi", "code": "ABCD-EFGH", "password": PASSWORD, "again": PASSWORD},
+        timeout=10,
+    )
+    assert code_again.status_code == 422
+    assert "salah ketik" in code_again.text or "tidak dikenal" in code_again.text
+    # The password is stored as argon2id, never in clear.
+    assert PASSWORD.encode() not in central_server.stored_bytes()
+    (stored,) = central_server.query(
+        "SELECT password_hash FROM staff WHERE username = ?", ("dewi",)
+    )
+    assert stored[0].startswith("$argon2id$")
+
+
+def test_first_password_rules_are_named(central_server: CentralServer) -> None:
+    code = ConsoleStore(central_server.storage).add_staff("KC-BOGOR", "rudi", "admin", by="t")
+    url = f"{central_server.url}/console/welcome"
+    short = requests.post(
+        url,
+        data={"username": "rudi", "code": code, "password": "pendek", "again": "pendek"},
+        timeout=10,
+    )
+    assert short.status_code == 422 and "Kata sandi baru: minimal 12 karakter" in short.text
+    mismatch = requests.post(
+        url,
+        data={"username": "rudi", "code": code, "password": PASSWORD, "again": PASSWORD + "x"},
+        timeout=10,
+    )
+    assert "Ulangi kata sandi baru" in mismatch.text
+    # The code still works after refused attempts (nothing was used up).
+    ok = requests.post(
+        url,
+        data={"username": "rudi", "code": code, "password": PASSWORD, "again": PASSWORD},
+        timeout=10,
+    )
+    assert ok.status_code == 200
+
+
+def test_failed_sign_ins_lock_with_a_growing_delay(central_server: CentralServer) -> None:
+    staff_session(central_server, "ani", "KC-BOGOR", "supervisor")
+    url = f"{central_server.url}/console/signin"
+    answers = [
+        requests.post(url, data={"username": "ani", "password": "salah-salah-salah"}, timeout=10)
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert "salah" in answers[0].text
+    assert "30 detik" in answers[2].text or "31 detik" in answers[2].text
+    right = requests.post(
+        url, data={"username": "ani", "password": PASSWORD}, allow_redirects=False, timeout=10
+    )
+    assert right.status_code == 401 and "Coba lagi dalam" in right.text  # locked meanwhile
+    assert lock_seconds(4) > lock_seconds(3) > 0 and lock_seconds(2) == 0
+    unknown = requests.post(url, data={"username": "siapa", "password": "x" * 12}, timeout=10)
+    assert unknown.status_code == 401 and "Nama pengguna atau kata sandi salah" in unknown.text
+
+
+def test_every_page_and_action_needs_a_session(central_server: CentralServer) -> None:
+    anonymous = central_server.session()
+    for path in GET_PAGES:
+        answer = anonymous.get(f"{central_server.url}{path}", allow_redirects=False, timeout=10)
+        assert answer.status_code == 303 and answer.headers["location"] == "/console/signin", path
+    for path in POST_ROUTES:
+        answer = anonymous.post(
+            f"{central_server.url}{path}", data={"csrf": "x"}, allow_redirects=False, timeout=10
+        )
+        assert answer.status_code == 303, path
+    forged = anonymous.get(
+        f"{central_server.url}/console/",
+        cookies={"outreach_console": "forged"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert forged.status_code == 303
+
+
+def test_csrf_is_enforced_on_every_form(central_server: CentralServer) -> None:
+    _, flagged_id, _ = duplicate_pair(central_server)
+    web = staff_session(central_server, "dewi", "KC-BOGOR", "admin")
+    page = web.get(f"{central_server.url}/console/review", timeout=10)
+    form = {"record_id": flagged_id, "version": "1", "decision": "same_person", "comment": ""}
+    for token in ("", "salah"):
+        for path in POST_ROUTES:
+            answer = web.post(
+                f"{central_server.url}{path}",
+                data={**form, "csrf": token},
+                allow_redirects=False,
+                timeout=10,
+            )
+            assert answer.status_code == 403, (path, token)
+            assert "CSRF" in answer.text
+    assert not central_server.query("SELECT 1 FROM reviews")
+    done = web.post(
+        f"{central_server.url}/console/review/decide",
+        data={**form, "csrf": csrf_of(page)},
+        timeout=10,
+    )
+    assert "Keputusan tersimpan" in done.text
+
+
+def test_a_duplicate_resolved_moves_the_flag_and_reaches_both_laptops(
+    central_server: CentralServer,
+) -> None:
+    second, flagged_id, holder = duplicate_pair(central_server)
+    web = staff_session(central_server, "dewi", "KC-BOGOR", "supervisor")
+    page = web.get(f"{central_server.url}/console/review", timeout=10)
+    assert "Siti Aminah Putri" in page.text and "Siti Aminah" in page.text
+    nik = holder["nik"]
+    assert nik not in page.text and f"{nik[:6]}" in page.text  # masked: region and last two
+    form = {"record_id": flagged_id, "version": "1", "csrf": csrf_of(page)}
+    missing = web.post(
+        f"{central_server.url}/console/review/decide",
+        data={**form, "decision": "wrong_nik", "comment": " "},
+        timeout=10,
+    )
+    assert "Komentar untuk petugas: wajib diisi" in missing.text
+    moved = web.post(
+        f"{central_server.url}/console/review/decide",
+        data={**form, "decision": "flag_moves", "comment": ""},
+        timeout=10,
+    )
+    assert "Keputusan tersimpan" in moved.text
+    flags = dict(central_server.query("SELECT record_id, duplicate_of FROM records"))
+    assert flags[flagged_id] is None and flags[holder["id"]] == flagged_id
+    pulled = central_server.pull(second).json()["changes"]
+    assert {"kind": "duplicate_nik", "record_id": flagged_id}.items() <= pulled[-1].items()
+    assert pulled[-1]["fields"] == {"duplicate_of": None}
+    # Submitted twice (or by a second supervisor): told, nothing changes.
+    again = web.post(
+        f"{central_server.url}/console/review/decide",
+        data={**form, "decision": "same_person", "comment": ""},
+        timeout=10,
+    )
+    assert "tidak lagi ditandai" in again.text or "Sudah diputuskan" in again.text
+    audit = web.get(f"{central_server.url}/console/audit", timeout=10)
+    assert "review_flag_moves" in audit.text and "staff:dewi" in audit.text
+
+
+def test_two_supervisors_deciding_at_once_keep_one_decision(
+    central_server: CentralServer,
+) -> None:
+    _, flagged_id, _ = duplicate_pair(central_server)
+    one = staff_session(central_server, "dewi", "KC-BOGOR", "supervisor")
+    two = staff_session(central_server, "budi", "KC-BOGOR", "supervisor")
+    pages = [w.get(f"{central_server.url}/console/review", timeout=10) for w in (one, two)]
+    form = {"record_id": flagged_id, "version": "1", "decision": "same_person", "comment": "ok"}
+    first = one.post(
+        f"{central_server.url}/console/review/decide",
+        data={**form, "csrf": csrf_of(pages[0])},
+        timeout=10,
+    )
+    second = two.post(
+        f"{central_server.url}/console/review/decide",
+        data={**form, "csrf": csrf_of(pages[1])},
+        timeout=10,
+    )
+    assert "Keputusan tersimpan" in first.text
+    assert "Sudah diputuskan oleh dewi" in second.text
+    assert central_server.query("SELECT count(*) FROM reviews")[0][0] == 1
+    queue = one.get(f"{central_server.url}/console/review", timeout=10)
+    assert "Siti Aminah Putri" not in queue.text  # decided: out of the queue
+
+
+def test_a_supervisor_sees_and_touches_nothing_of_another_branch(
+    central_server: CentralServer,
+) -> None:
+    _second, flagged_id, holder = duplicate_pair(central_server, "KC-BOGOR")
+    device_a = central_server.query("SELECT device_id FROM devices")[0][0]
+    web = staff_session(central_server, "eko", "KC-DEPOK", "admin")
+    for path in GET_PAGES:
+        page = web.get(f"{central_server.url}{path}", timeout=10)
+        assert page.status_code == 200
+        assert "Siti Aminah" not in page.text and "petugas-1" not in page.text, path
+        assert device_a[:8] not in page.text
+    csrf = csrf_of(web.get(f"{central_server.url}/console/review", timeout=10))
+    for data, path in (
+        ({"record_id": flagged_id, "version": "1", "decision": "same_person"}, "review/decide"),
+        ({"record_id": holder["id"], "version": "1", "comment": "cek"}, "review/issue"),
+        ({"device_id": device_a}, "devices/revoke"),
+    ):
+        answer = web.post(
+            f"{central_server.url}/console/{path}", data={**data, "csrf": csrf}, timeout=10
+        )
+        assert "tidak ditemukan di cabang Anda" in answer.text, path
+    assert not central_server.query("SELECT 1 FROM reviews")
+    assert central_server.query("SELECT revoked_at FROM devices")[0][0] is None
+
+
+def test_a_setup_code_becomes_a_device_token_once(central_server: CentralServer) -> None:
+    web = staff_session(central_server, "admin1", "KC-BOGOR", "admin")
+    page = web.get(f"{central_server.url}/console/devices", timeout=10)
+    made = web.post(
+        f"{central_server.url}/console/devices/code",
+        data={"officer_id": "petugas-9", "csrf": csrf_of(page)},
+        timeout=10,
+    )
+    code = re.search(r'id="new-code">([A-Z0-9-]+)<', made.text).group(1)
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    setup = requests.post(f"{central_server.url}/v1/setup", json={"code": code.lower()}, timeout=10)
+    assert setup.status_code == 200, setup.text
+    device = setup.json()
+    assert device["officer_id"] == "petugas-9" and device["branch"] == "KC-BOGOR"
+    assert central_server.pull(device["token"]).status_code == 200
+    used = requests.post(f"{central_server.url}/v1/setup", json={"code": code}, timeout=10)
+    assert used.status_code == 410 and "sudah dipakai" in used.json()["detail"]
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    typo = requests.post(f"{central_server.url}/v1/setup", json={"code": wrong}, timeout=10)
+    assert typo.status_code == 422 and "salah ketik" in typo.json()["detail"]
+    # An expired code says so.
+    page = web.get(f"{central_server.url}/console/devices", timeout=10)
+    made = web.post(
+        f"{central_server.url}/console/devices/code",
+        data={"officer_id": "petugas-8", "csrf": csrf_of(page)},
+        timeout=10,
+    )
+    late = re.search(r'id="new-code">([A-Z0-9-]+)<', made.text).group(1)
+    past = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    with central_server.storage.transaction() as run:
+        run("UPDATE setup_codes SET expires_at = ? WHERE used_at IS NULL", (past,))
+    expired = requests.post(f"{central_server.url}/v1/setup", json={"code": late}, timeout=10)
+    assert expired.status_code == 410 and "kedaluwarsa" in expired.json()["detail"]
+    listing = web.get(f"{central_server.url}/console/devices", timeout=10)
+    assert "petugas-9" in listing.text and code not in listing.text  # shown once only
+
+
+def test_a_supervisor_cannot_add_or_revoke_devices(central_server: CentralServer) -> None:
+    central_server.add_device("petugas-1", "KC-BOGOR")
+    device_id = central_server.query("SELECT device_id FROM devices")[0][0]
+    web = staff_session(central_server, "sari", "KC-BOGOR", "supervisor")
+    page = web.get(f"{central_server.url}/console/devices", timeout=10)
+    assert "devices/code" not in page.text  # no form for a supervisor
+    csrf = csrf_of(page)
+    for path, data in (
+        ("devices/code", {"officer_id": "p-2"}),
+        ("devices/revoke", {"device_id": device_id}),
+    ):
+        answer = web.post(
+            f"{central_server.url}/console/{path}", data={**data, "csrf": csrf}, timeout=10
+        )
+        assert answer.status_code == 403 and "Hanya admin" in answer.text
+    assert not central_server.query("SELECT 1 FROM setup_codes")
+
+
+def test_bad_form_input_names_the_field(central_server: CentralServer) -> None:
+    web = staff_session(central_server, "dewi", "KC-BOGOR", "supervisor")
+    csrf = csrf_of(web.get(f"{central_server.url}/console/review", timeout=10))
+    answer = web.post(
+        f"{central_server.url}/console/review/decide",
+        data={"record_id": "x", "version": "abc", "csrf": csrf},
+        timeout=10,
+    )
+    assert answer.status_code == 422 and "Versi" in answer.text
+    long = web.post(
+        f"{central_server.url}/console/review/issue",
+        data={"record_id": "x", "version": "1", "comment": "a" * 600, "csrf": csrf},
+        timeout=10,
+    )
+    assert "maksimal 500 karakter" in long.text or "tidak ditemukan" in long.text
+
+
+def test_no_personal_data_in_server_logs(
+    central_server: CentralServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    _, _flagged, holder = duplicate_pair(central_server)
+    web = staff_session(central_server, "dewi", "KC-BOGOR", "supervisor")
+    page = web.get(f"{central_server.url}/console/review", timeout=10)
+    web.post(
+        f"{central_server.url}/console/review/issue",
+        data={
+            "record_id": holder["id"],
+            "version": "1",
+            "csrf": csrf_of(page),
+            "comment": "Nama ibu kandung belum diisi",
+        },
+        timeout=10,
+    )
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert holder["nik"] not in logged and "Siti Aminah" not in logged
+    assert PASSWORD not in logged
