@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import requests
 from pydantic import TypeAdapter, ValidationError
@@ -30,6 +30,7 @@ from sync.protocol import (
     PullResponse,
     PushResponse,
     RecoverResponse,
+    SetupResponse,
 )
 from sync.session import make_session, tls_reason
 from sync.summary import SyncSummary
@@ -409,3 +410,21 @@ def _problem_code(response: requests.Response) -> str:
     except ValueError:
         return ""
     return str(body.get("code", "")) if isinstance(body, dict) else ""
+
+
+def exchange_setup_code(config: SyncConfig, code: str) -> SetupResponse:
+    """Trade a one-time setup code from the branch console for this laptop's device token
+    (`POST /v1/setup`; no token is sent). A refused code raises SyncError with the server's
+    reason as `server.problem.setup_code_<mistyped|unknown|expired|used>`."""
+    client = SyncClient(cast(Any, None), config)
+    client.session.headers.pop("Authorization", None)
+    try:
+        body = client._request("POST", "/setup", json={"code": code.strip()[:32]})
+    except SyncError as exc:
+        if exc.code == "sync.request_refused" and exc.detail.startswith("setup_code_"):
+            raise SyncError(f"server.problem.{exc.detail}", "", exc.status) from None
+        raise
+    try:
+        return SetupResponse.model_validate(body)
+    except ValueError as exc:
+        raise SyncError("sync.protocol", "setup answer") from exc

@@ -47,9 +47,13 @@ def locate(ctx: Context, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--officer-id", required=True, help="The officer's or Perisai agent's id.")
+@click.option(
+    "--officer-id", default=None, help="The officer's or Perisai agent's id (with --code: given)."
+)
 @click.option("--officer-name", required=True, help="The officer's name, printed on slips.")
-@click.option("--branch", required=True, help="Kantor cabang code the officer works for.")
+@click.option(
+    "--branch", default=None, help="Kantor cabang code the officer works for (with --code: given)."
+)
 @click.option(
     "--server",
     "server_url",
@@ -64,6 +68,13 @@ def locate(ctx: Context, as_json: bool) -> None:
 )
 @click.option("--token", "device_token", default=None, help="Device token issued by the branch.")
 @click.option(
+    "--code",
+    "setup_code",
+    default=None,
+    help="One-time setup code from the branch console (ABCD-EFGH): fetches the device token, "
+    "officer id and branch from --server.",
+)
+@click.option(
     "--language", type=click.Choice(["id", "en"]), default=None, help="Language of the tool."
 )
 @click.option(
@@ -75,12 +86,13 @@ def locate(ctx: Context, as_json: bool) -> None:
 @pass_context
 def setup(
     ctx: Context,
-    officer_id: str,
+    officer_id: str | None,
     officer_name: str,
-    branch: str,
+    branch: str | None,
     server_url: str | None,
     ca_file: Path | None,
     device_token: str | None,
+    setup_code: str | None,
     language: str | None,
     reset: bool,
     yes: bool,
@@ -91,10 +103,12 @@ def setup(
     current = ctx.settings
     values = current.model_dump()
     values.update(
-        officer_id=officer_id.strip(),
+        officer_id=(officer_id or "").strip(),
         officer_name=" ".join(officer_name.split()),
-        branch=branch.strip(),
+        branch=(branch or "").strip(),
     )
+    if setup_code is not None and device_token is not None:
+        fail("setup.code_and_token", code=2)
     if server_url is not None:
         try:
             values["server_url"] = check_server_url(server_url)
@@ -102,6 +116,8 @@ def setup(
             fail(exc.code, code=2, field="--server")
     if ca_file is not None:
         values["ca_file"] = _installed_ca(ctx, ca_file)
+    if setup_code is not None:
+        device_token = _redeem_code(ctx, values, setup_code)
     # The token is a secret: it goes into the encrypted store, never into config.toml.
     token = device_token.strip() if device_token is not None else current.device_token
     values["device_token"] = ""
@@ -130,6 +146,26 @@ def setup(
     if created:
         click.echo(ctx.t("vault.created", path=str(common.make_vault(ctx.paths).key_file)))
     click.echo(ctx.t("setup.saved", path=str(path)))
+
+
+def _redeem_code(ctx: Context, values: dict, code: str) -> str:
+    """The device token for a setup code; the officer id and branch come with it (the code's
+    win over different ones typed, and the officer is told)."""
+    from sync.client import SyncConfig, SyncError, exchange_setup_code
+
+    if not values.get("server_url"):
+        fail("setup.code_needs_server", code=2)
+    config = SyncConfig(values["server_url"], "", retries=1, ca_file=values.get("ca_file") or "")
+    try:
+        device = exchange_setup_code(config, code)
+    except SyncError as exc:
+        fail(exc.code, code=3 if exc.status is None else 2, detail=exc.detail)
+    for field, given in (("officer_id", device.officer_id), ("branch", device.branch)):
+        if values[field] and values[field] != given:
+            click.echo(ctx.t("setup.code_overrides", field=field, value=given), err=True)
+        values[field] = given
+    click.echo(ctx.t("setup.code_used", officer_id=device.officer_id, branch=device.branch))
+    return device.token
 
 
 def _reset(ctx: Context, yes: bool) -> None:

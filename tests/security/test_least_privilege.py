@@ -25,7 +25,7 @@ from outreach_tui.slips.payload import encode_payload, sign_payload
 from outreach_tui.slips.signing import key_id_for
 from sync.protocol import RECORD_DATA_FIELDS, VISIT_DATA_FIELDS
 from sync.server import open_central
-from sync.server.sqlite_schema import migrate
+from sync.server.sqlite_schema import MIGRATIONS, migrate
 from tests.sync.conftest import (
     CentralServer,
     enrolled_record,
@@ -312,7 +312,7 @@ def test_schema_5_upgrades_a_populated_database(tmp_path: Path) -> None:
     conn.close()
     storage = open_central(db)
     try:
-        assert storage.schema_version() == 5
+        assert storage.schema_version() == len(MIGRATIONS)
         mine, _ = storage.changes_after("KC", 0, 10, officer_id="petugas-a")
         theirs, _ = storage.changes_after("KC", 0, 10, officer_id="petugas-b")
         assert [c.record_id for c in mine] == ["r1"] and theirs == []
