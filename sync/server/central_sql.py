@@ -7,7 +7,7 @@ locking. `register_key` is the slip-key logic both run on their own connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sync.server.storage import CurrentRecord, Device, NewVersion, NewVisit
@@ -29,13 +29,16 @@ RECORD_SELECT = (
 )
 UPSERT_CURRENT = (
     "INSERT INTO records (record_id, branch, officer_id, version, content_hash, record, "
-    "nik, duplicate_of, created_at, updated_at, consent_at, consent_by, consent_version) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "nik, duplicate_of, created_at, updated_at, consent_at, consent_by, consent_version, "
+    "status, region_code, rw, decline_reason) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (record_id) DO UPDATE SET officer_id = excluded.officer_id, "
     "version = excluded.version, content_hash = excluded.content_hash, "
     "record = excluded.record, nik = excluded.nik, duplicate_of = excluded.duplicate_of, "
     "updated_at = excluded.updated_at, consent_at = excluded.consent_at, "
-    "consent_by = excluded.consent_by, consent_version = excluded.consent_version"
+    "consent_by = excluded.consent_by, consent_version = excluded.consent_version, "
+    "status = excluded.status, region_code = excluded.region_code, rw = excluded.rw, "
+    "decline_reason = excluded.decline_reason"
 )
 NIK_HOLDER = (
     "SELECT record_id FROM records WHERE nik = ? AND duplicate_of IS NULL AND record_id <> ?"
@@ -107,12 +110,22 @@ OWNED_SELECT = (
 )
 
 
+def facts(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What the branch console counts by, kept in columns next to the record's JSON (status,
+    region code, RW, decline reason): the overview reads no JSON."""
+    return (
+        record.get("status") or None, record.get("region_code") or None,
+        record.get("rw") or None, record.get("decline_reason") or None,
+    )  # fmt: skip
+
+
 def current_params(current: CurrentRecord, record_json: str, duplicate_of: str | None) -> tuple:
     """The parameters of UPSERT_CURRENT."""
     return (
         current.record_id, current.branch, current.officer_id, current.version,
         current.content_hash, record_json, current.nik, duplicate_of, current.updated_at,
         current.updated_at, current.consent_at, current.consent_by, current.consent_version,
+        *facts(current.record),
     )  # fmt: skip
 
 

@@ -134,15 +134,15 @@ class PgWriter:
         with self._conn.cursor() as cursor:
             with cursor.copy(
                 "COPY records (rid, record_id, branch, officer_id, version, content_hash, "
-                "record, nik, created_at, updated_at, consent_at, consent_by, consent_version) "
-                "FROM STDIN"
+                "record, nik, created_at, updated_at, consent_at, consent_by, consent_version, "
+                "status, region_code, rw, decline_reason) FROM STDIN"
             ) as copy:
                 for rid, new in zip(rids, batch, strict=True):
                     copy.write_row((
                         rid, new.record_id, new.branch, new.officer_id, new.version,
                         new.content_hash, None if new.record_is_data else _json(new.record),
                         new.nik, new.received_at, new.received_at, new.consent_at,
-                        new.consent_by, new.consent_version,
+                        new.consent_by, new.consent_version, *sql.facts(new.record),
                     ))  # fmt: skip
             with cursor.copy(
                 "COPY record_versions (rid, version, base_version, content_hash, data, branch, "

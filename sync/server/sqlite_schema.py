@@ -251,6 +251,30 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE central_audit ADD COLUMN branch TEXT;
     ALTER TABLE central_audit ADD COLUMN detail TEXT;
     CREATE INDEX central_audit_branch ON central_audit (branch, id);
+    -- What the overview counts by, in columns (central_sql.facts): no JSON read per request.
+    ALTER TABLE records ADD COLUMN status TEXT;
+    ALTER TABLE records ADD COLUMN region_code TEXT;
+    ALTER TABLE records ADD COLUMN rw TEXT;
+    ALTER TABLE records ADD COLUMN decline_reason TEXT;
+    UPDATE records SET
+        status = json_extract(d.data, '$.status'),
+        region_code = nullif(json_extract(d.data, '$.region_code'), ''),
+        rw = nullif(json_extract(d.data, '$.rw'), ''),
+        decline_reason = nullif(json_extract(d.data, '$.decline_reason'), '')
+    FROM (SELECT r.rid, coalesce(r.record, v.data) AS data FROM records r
+          LEFT JOIN record_versions v ON v.rid = r.rid AND v.version = r.version) AS d
+    WHERE d.rid = records.rid;
+    CREATE INDEX records_branch_status ON records (branch, status, officer_id);
+    CREATE INDEX records_branch_place ON records (branch, region_code, rw);
+    CREATE TABLE targets (
+        branch     TEXT NOT NULL,
+        officer_id TEXT NOT NULL,  -- '' for the branch as a whole
+        month      TEXT NOT NULL,  -- YYYY-MM
+        target     INTEGER NOT NULL CHECK (target >= 0),
+        set_by     TEXT NOT NULL,
+        set_at     TEXT NOT NULL,
+        PRIMARY KEY (branch, officer_id, month)
+    );
     """,
 )
 

@@ -37,8 +37,8 @@ _HEADS_SELECT = (
 )
 _INSERT_RECORD = (
     "INSERT INTO records (rid, record_id, branch, officer_id, version, content_hash, record, "
-    "nik, created_at, updated_at, consent_at, consent_by, consent_version) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "nik, created_at, updated_at, consent_at, consent_by, consent_version, status, "
+    "region_code, rw, decline_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_VERSION = (
     "INSERT INTO record_versions (rid, version, base_version, content_hash, data, branch, "
@@ -155,6 +155,7 @@ class SqliteWriter:
                 new.consent_at,
                 new.consent_by,
                 new.consent_version,
+                *sql.facts(new.record),
             )
             for offset, new in enumerate(records)
         ]

@@ -355,3 +355,54 @@ def test_no_personal_data_in_server_logs(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert holder["nik"] not in logged and "Siti Aminah" not in logged
     assert PASSWORD not in logged
+
+
+def test_overview_counts_targets_coverage_and_reasons(central_server: CentralServer) -> None:
+    from tests.sync.conftest import make_record
+
+    token = central_server.add_device("petugas-1", "KC-BOGOR")
+    people = [
+        enrolled_record(1, rw="001"),
+        enrolled_record(2, rw="001"),
+        make_record(3, status="declined", decline_reason="biaya", rw="002"),
+        make_record(4, status="declined", decline_reason="biaya", rw="002"),
+        make_record(5, rw="002"),
+    ]
+    assert central_server.push(token, [record_item(p) for p in people]).status_code == 200
+    web = staff_session(central_server, "kepala", "KC-BOGOR", "admin")
+    page = web.get(f"{central_server.url}/console/", timeout=10)
+    month = dt.date.today().strftime("%Y-%m")
+    for officer, target in (("petugas-1", "4"), ("", "100")):
+        saved = web.post(
+            f"{central_server.url}/console/targets",
+            data={"officer_id": officer, "month": month, "target": target,
+                  "csrf": csrf_of(page)},
+            timeout=10,
+        )  # fmt: skip
+        assert "Target tersimpan" in saved.text
+    bad = web.post(
+        f"{central_server.url}/console/targets",
+        data={"officer_id": "", "month": "12/2026", "target": "-5", "csrf": csrf_of(page)},
+        timeout=10,
+    )
+    assert bad.status_code == 422 and "Target pendaftaran: antara 0" in bad.text
+    page = web.get(f"{central_server.url}/console/", timeout=10)
+    assert re.search(r'id="fig-month">5<', page.text)
+    assert re.search(r'id="fig-enrolled">2<', page.text)
+    assert re.search(r'id="fig-declined">2<', page.text)
+    assert "dari target 100 (2%)" in page.text
+    row = re.search(r"<tr><td>petugas-1</td>(.*?)</tr>", page.text).group(1)
+    assert "<td>4 (50%)</td>" in row
+    assert "<td>biaya</td><td>2</td>" in page.text
+    assert "32.01.01.1001 RW 002</td><td>3</td><td>0</td>" in page.text
+    assert "32.01.01.1001 RW 001</td><td>2</td><td>2</td>" in page.text
+    assert "<svg" in page.text and "<script" not in page.text
+    supervisor = staff_session(central_server, "sari", "KC-BOGOR", "supervisor")
+    view = supervisor.get(f"{central_server.url}/console/", timeout=10)
+    assert 'action="/console/targets"' not in view.text
+    refused = supervisor.post(
+        f"{central_server.url}/console/targets",
+        data={"officer_id": "", "month": month, "target": "5", "csrf": csrf_of(view)},
+        timeout=10,
+    )
+    assert refused.status_code == 403

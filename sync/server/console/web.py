@@ -172,15 +172,40 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         return response
 
     # -- overview -------------------------------------------------------------------------------
-    @router.get("/")
-    def overview(request: Request, who: Who) -> HTMLResponse:
+    def overview_page(
+        request: Request, who: SignedIn, status: int = 200, **message: Any
+    ) -> HTMLResponse:
         from sync.server.console.overview import branch_overview
 
         figures = branch_overview(console, who.staff.branch, console.now().date())
         queue = reviews.count_open(console, who.staff.branch)
         return render(
-            request, "overview.html", who=who, figures=figures, queue=queue, **said(request)
-        )
+            request, "overview.html", status, who=who, figures=figures, queue=queue,
+            **(message or said(request)),
+        )  # fmt: skip
+
+    @router.get("/")
+    def overview(request: Request, who: Who) -> HTMLResponse:
+        return overview_page(request, who)
+
+    @router.post("/targets")
+    def targets(
+        request: Request, who: Who,
+        officer_id: Annotated[str, Form(max_length=64)] = "",
+        month: Annotated[str, Form(max_length=16)] = "",
+        target: Annotated[str, Form(max_length=16)] = "",
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        from sync.server.console.overview import set_target
+
+        checked(request, who, csrf)
+        try:
+            set_target(console, who.staff, officer_id, month, target)
+        except Refused as exc:
+            if exc.key == "console.admin_only":
+                raise
+            return overview_page(request, who, 422, message=refused(request, exc), error=True)
+        return back("/", "console.target.saved")
 
     # -- review queue ---------------------------------------------------------------------------
     def review_page(

@@ -49,3 +49,27 @@ CREATE INDEX records_flagged ON records (branch, updated_at) WHERE duplicate_of 
 ALTER TABLE central_audit ADD COLUMN branch TEXT;
 ALTER TABLE central_audit ADD COLUMN detail TEXT;
 CREATE INDEX central_audit_branch ON central_audit (branch, id);
+-- What the overview counts by, in columns (central_sql.facts): no JSON read per request.
+ALTER TABLE records ADD COLUMN status TEXT;
+ALTER TABLE records ADD COLUMN region_code TEXT;
+ALTER TABLE records ADD COLUMN rw TEXT;
+ALTER TABLE records ADD COLUMN decline_reason TEXT;
+UPDATE records r SET
+    status = d.data::jsonb ->> 'status',
+    region_code = nullif(d.data::jsonb ->> 'region_code', ''),
+    rw = nullif(d.data::jsonb ->> 'rw', ''),
+    decline_reason = nullif(d.data::jsonb ->> 'decline_reason', '')
+FROM (SELECT r2.rid, coalesce(r2.record, v.data) AS data FROM records r2
+      LEFT JOIN record_versions v ON v.rid = r2.rid AND v.version = r2.version) AS d
+WHERE d.rid = r.rid;
+CREATE INDEX records_branch_status ON records (branch, status, officer_id);
+CREATE INDEX records_branch_place ON records (branch, region_code, rw);
+CREATE TABLE targets (
+    branch     TEXT NOT NULL,
+    officer_id TEXT NOT NULL,  -- '' for the branch as a whole
+    month      TEXT NOT NULL,  -- YYYY-MM
+    target     INTEGER NOT NULL CHECK (target >= 0),
+    set_by     TEXT NOT NULL,
+    set_at     TEXT NOT NULL,
+    PRIMARY KEY (branch, officer_id, month)
+);
