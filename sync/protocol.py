@@ -46,7 +46,12 @@ MAX_DATA_TEXT = 1000  # characters of any one text value (fields with their own 
 
 ItemKind = Literal["record", "visit"]
 ItemStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
-ServerChangeKind = Literal["kpj_number", "status", "duplicate_nik", "forgotten"]
+ServerChangeKind = Literal["kpj_number", "status", "duplicate_nik", "forgotten", "review"]
+# Server change kinds a laptop understands beyond protocol 1's first four, named in this
+# request header of its pulls: a laptop without it is never sent them (`review`: a record sent
+# back by a supervisor of the branch console, with the comment).
+ACCEPT_KINDS_HEADER = "Outreach-Accept-Kinds"
+NEWER_KINDS = ("review",)
 
 
 class _Model(BaseModel):

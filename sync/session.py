@@ -14,7 +14,7 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from sync.protocol import CURRENT_VERSION_HEADER, PROTOCOL_VERSION
+from sync.protocol import ACCEPT_KINDS_HEADER, CURRENT_VERSION_HEADER, NEWER_KINDS, PROTOCOL_VERSION
 
 if TYPE_CHECKING:
     from sync.client import SyncConfig
@@ -75,6 +75,8 @@ def make_session(config: SyncConfig) -> requests.Session:
             "User-Agent": f"outreach-sync/{PROTOCOL_VERSION}",
             # Conflict answers then name the server's version (resolve_conflict needs it).
             CURRENT_VERSION_HEADER: "1",
+            # Records sent back by the branch console come with the pull (store.review_notes).
+            ACCEPT_KINDS_HEADER: ",".join(NEWER_KINDS),
         }
     )
     return session

@@ -141,9 +141,7 @@ def add_device(ctx: Context, db: str, officer_id: str, branch: str, as_json: boo
 )
 @click.option("--new-code", is_flag=True, help="An existing account: a new first sign-in code.")
 @pass_context
-def add_staff(
-    ctx: Context, db: str, branch: str, username: str, role: str, new_code: bool
-) -> None:
+def add_staff(ctx: Context, db: str, branch: str, username: str, role: str, new_code: bool) -> None:
     """Add a branch console account and print its one-time code (24 h): the person opens
     /console/welcome, enters it and chooses a password (never known to anyone else)."""
     from sync.server.console.store import ConsoleStore, Refused

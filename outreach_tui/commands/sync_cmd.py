@@ -189,9 +189,17 @@ def _print_summary(ctx: Context, summary: SyncSummary, waiting: list[dict[str, A
         click.echo(ctx.t("sync.more_set_aside", count=len(earlier) - 50), err=True)
 
 
+def _reason(ctx: Context, reason: dict[str, Any]) -> str:
+    """A server reason (field: message), or a supervisor's note (who sent it back, the words)."""
+    code = str(reason.get("code") or "")
+    if code.startswith("review."):
+        return f"{ctx.t(code, by=reason.get('by') or '-')}: {reason.get('message') or '-'}"
+    return f"{reason.get('field')}: {reason.get('message')}"
+
+
 def _set_aside_line(ctx: Context, kind: str, item: dict[str, Any], status: str) -> None:
     """One line on stderr for a record or visit set aside, with its reasons."""
-    reasons = "; ".join(f"{r['field']}: {r['message']}" for r in item.get("reasons") or [])
+    reasons = "; ".join(_reason(ctx, r) for r in item.get("reasons") or [])
     if item.get("duplicate_of"):
         reasons = reasons or duplicate_text(item["duplicate_of"], ctx.lang)
     click.echo(

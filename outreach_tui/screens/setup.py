@@ -17,6 +17,7 @@ from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.slips.keys import ensure_device_key, new_device_id
 from outreach_tui.vault import MIN_PASSPHRASE_LENGTH, VaultExists
 from outreach_tui.widgets.footer import KeyFooter
+from sync.codes import looks_like_code, normalize_code
 
 # (field id, label key, password?)
 FIELDS: tuple[tuple[str, str, bool], ...] = (
@@ -32,11 +33,22 @@ REQUIRED = ("officer_id", "officer_name", "branch", "passphrase", "passphrase2")
 
 
 def check_setup(values: dict[str, str]) -> dict[str, tuple[str, dict[str, object]]]:
-    """Field -> (message key, params) for every rule the first-run answers break."""
+    """Field -> (message key, params) for every rule the first-run answers break.
+
+    A setup code in the token box brings the officer id and branch with it (they may stay
+    empty) and needs the server's address; a mistyped one is said before anything is sent."""
     problems: dict[str, tuple[str, dict[str, object]]] = {}
+    code = values.get("device_token", "").strip()
+    with_code = looks_like_code(code)
     for name in REQUIRED:
+        if with_code and name in ("officer_id", "branch"):
+            continue
         if not values.get(name, "").strip():
             problems[name] = ("setup.tui.required", {})
+    if with_code and normalize_code(code) is None:
+        problems["device_token"] = ("server.problem.setup_code_mistyped", {})
+    elif with_code and not values.get("server_url", "").strip():
+        problems["server_url"] = ("setup.code_needs_server", {})
     try:
         check_server_url(values.get("server_url", ""))
     except ServerUrlError as exc:
@@ -105,10 +117,11 @@ class SetupScreen(OutreachScreen):
         values = self._values()
         problems = check_setup(values)
         settings_values = self.session.settings.model_dump()
+        with_code = looks_like_code(values["device_token"].strip())
         settings_values.update(
-            officer_id=values["officer_id"].strip(),
+            officer_id=values["officer_id"].strip() or ("-" if with_code else ""),
             officer_name=" ".join(values["officer_name"].split()),
-            branch=values["branch"].strip(),
+            branch=values["branch"].strip() or ("-" if with_code else ""),
             server_url=values["server_url"].strip(),
             language=str(self.query_one("#language", Select).value),
             device_token="",
@@ -133,11 +146,30 @@ class SetupScreen(OutreachScreen):
 
     @work(thread=True, exclusive=True, group="setup")
     def _create(self, settings: Settings, passphrase: str, token: str) -> None:
+        if looks_like_code(token):
+            from sync.client import SyncConfig, SyncError, exchange_setup_code
+
+            config = SyncConfig(settings.server_url, "", retries=1, ca_file=settings.ca_file)
+            try:
+                device = exchange_setup_code(config, token)
+            except SyncError as exc:
+                self.app.call_from_thread(self._code_refused, exc.code, exc.detail)
+                return
+            token = device.token
+            settings = settings.model_copy(
+                update={"officer_id": device.officer_id, "branch": device.branch}
+            )
         try:
             data_key = self.session.create_key(passphrase)
         except VaultExists:
             data_key = self.session.derive_key(passphrase)
         self.app.call_from_thread(self._finish, settings, data_key, token)
+
+    def _code_refused(self, code: str, detail: str) -> None:
+        """The setup code was refused (or the server not reached): say why, keep the form."""
+        self.query_one("#device_token-error", Static).update(self.t(code, detail=detail))
+        self.query_one("#setup-message", Static).update(self.t("form.fix_errors"))
+        self.query_one("#save", Button).disabled = False
 
     def _finish(self, settings: Settings, data_key: bytes, token: str) -> None:
         """In the UI thread: open the store, keep the token in it, save the settings."""

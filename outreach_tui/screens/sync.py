@@ -71,6 +71,9 @@ def reason_text(reason: dict[str, Any], lang: str, duplicate_of: str | None = No
     """One server reason in the officer's language: our table first, the server's words else."""
     code = str(reason.get("code") or "")
     field = str(reason.get("field") or "")
+    if code.startswith("review.") and has_key(code):  # a supervisor's note: who, and the words
+        said = translate(code, lang, by=str(reason.get("by") or "-"))
+        return f"{said}: {reason.get('message') or '-'}"
     if code and has_key(code):
         params = {"duplicate_of": duplicate_of} if duplicate_of else {}
         text = Problem(field, code, params).message(lang)

@@ -320,3 +320,16 @@ def m005_phone_tail(db: Database) -> None:
     """The last four digits of the phone, indexed: what the record list shows unmasked, so an
     officer types them to find a person (`search("5432")`), one index lookup at any size."""
     db.execute("CREATE INDEX IF NOT EXISTS records_phone_tail ON records (substr(phone, -4))")
+
+
+@migrations()
+def m006_review_notes(db: Database) -> None:
+    """``review_notes``: a record a supervisor of the branch console sent back (a wrong NIK, or
+    "has issues"), with the comment, as the pull brought it. The record is set aside while its
+    version is the one the note was written for; saving a corrected version clears it."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS review_notes ("
+        "record_id TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL, "
+        "decision TEXT NOT NULL, comment TEXT NOT NULL, decided_by TEXT, decided_at TEXT"
+        ") STRICT"
+    )

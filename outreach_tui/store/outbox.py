@@ -273,6 +273,8 @@ class OutboxMixin(SyncStateMixin):
                         "duplicate_of = ? WHERE id = ?",
                         (other, other, record_id),
                     ).rowcount
+                elif kind == "review":
+                    touched = _keep_review_note(conn, record_id, fields)
                 else:
                     continue
                 if touched:
@@ -335,7 +337,11 @@ class OutboxMixin(SyncStateMixin):
             "SELECT count(*) FROM sync_acks WHERE entity = 'visit' "
             "AND ack IN ('conflict', 'rejected')"
         )
-        return int(records) + int(visits)
+        sent_back = self._scalar(
+            "SELECT count(*) FROM review_notes n JOIN records r ON r.id = n.record_id "
+            f"WHERE {_SENT_BACK}"
+        )
+        return int(records) + int(visits) + int(sent_back)
 
     @owned
     def oldest_unsent_at(self) -> str | None:
@@ -355,4 +361,33 @@ class OutboxMixin(SyncStateMixin):
         )
         for row in rows:
             row["reasons"] = json.loads(row["reasons"]) if row["reasons"] else []
+        notes = self._rows(
+            "SELECT r.id, r.full_name, r.version, r.duplicate_of, n.decision, n.comment, "
+            "n.decided_by FROM review_notes n JOIN records r ON r.id = n.record_id "
+            f"WHERE {_SENT_BACK} ORDER BY n.decided_at"
+        )
+        for note in notes:
+            reason = {"field": "", "code": f"review.{note.pop('decision')}",
+                      "message": note.pop("comment"), "by": note.pop("decided_by")}  # fmt: skip
+            rows.append({**note, "sync_state": "sent_back", "reasons": [reason]})
         return rows
+
+
+# A note applies while the record is still at the version the supervisor saw (not purged).
+_SENT_BACK = "r.version <= n.version AND r.purged_at IS NULL"
+
+
+def _keep_review_note(conn: Any, record_id: str, fields: dict[str, Any]) -> int:
+    """Keep a supervisor's note on a local record (the newest wins); 1 when the record is here."""
+    if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
+        return 0
+    conn.execute(
+        "INSERT INTO review_notes (record_id, version, decision, comment, decided_by, decided_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
+        "version = excluded.version, decision = excluded.decision, comment = excluded.comment, "
+        "decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+        (record_id, int(fields.get("version") or 0), str(fields.get("decision") or "has_issues"),
+         str(fields.get("comment") or "")[:500], str(fields.get("by") or "")[:64],
+         str(fields.get("at") or "")[:40]),
+    )  # fmt: skip
+    return 1

@@ -18,8 +18,10 @@ from pydantic import ValidationError
 from starlette.middleware.gzip import GZipMiddleware
 
 from sync.protocol import (
+    ACCEPT_KINDS_HEADER,
     API_PREFIX,
     MAX_PULL_ITEMS,
+    NEWER_KINDS,
     PROTOCOL_VERSION,
     ForgetResponse,
     Health,
@@ -281,6 +283,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         dependencies=[Depends(only_query("cursor", "limit"))],
     )
     def pull(
+        request: Request,
         device: Annotated[Device, Depends(authenticated)],
         cursor: Annotated[
             int, Query(ge=0, le=MAX_CURSOR, description="The last `seq` already applied.")
@@ -293,8 +296,10 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
 
         Only changes of records the device's officer owns: nothing of a colleague's records.
         """
+        accepted = {k.strip() for k in request.headers.get(ACCEPT_KINDS_HEADER, "").split(",")}
+        unknown = tuple(kind for kind in NEWER_KINDS if kind not in accepted)
         changes, more = storage.changes_after(
-            device.branch, cursor, limit, officer_id=device.officer_id
+            device.branch, cursor, limit, officer_id=device.officer_id, skip_kinds=unknown
         )
         next_cursor = changes[-1].seq if changes else cursor
         logger.info(

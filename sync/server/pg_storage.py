@@ -184,7 +184,12 @@ class PostgresCentralStorage:
 
     # -- reading ------------------------------------------------------------------------------
     def changes_after(
-        self, branch: str, cursor: int, limit: int, officer_id: str | None = None
+        self,
+        branch: str,
+        cursor: int,
+        limit: int,
+        officer_id: str | None = None,
+        skip_kinds: tuple[str, ...] = (),
     ) -> tuple[list[ServerChange], bool]:
         """The branch's server changes after `cursor`, oldest first, and whether more remain."""
         query = pg(sql.CHANGES_AFTER)
@@ -192,6 +197,9 @@ class PostgresCentralStorage:
         if officer_id is not None:
             query += " AND officer_id = %s"
             params.append(officer_id)
+        for kind in skip_kinds:  # kinds an older laptop does not know (sync.protocol)
+            query += " AND kind <> %s"
+            params.append(kind)
         query += " AND seq > %s ORDER BY seq LIMIT %s"
         params += [cursor, limit + 1]
         with self._conn() as conn:

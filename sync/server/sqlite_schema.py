@@ -266,6 +266,32 @@ MIGRATIONS: tuple[str, ...] = (
     WHERE d.rid = records.rid;
     CREATE INDEX records_branch_status ON records (branch, status, officer_id);
     CREATE INDEX records_branch_place ON records (branch, region_code, rw);
+    -- A record sent back to its officer travels as a server change of kind 'review'.
+    CREATE TABLE server_changes_v2 (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        branch     TEXT NOT NULL,
+        record_id  TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('kpj_number', 'status', 'duplicate_nik',
+                                              'forgotten', 'review')),
+        fields     TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        officer_id TEXT
+    );
+    INSERT INTO server_changes_v2 (seq, branch, record_id, kind, fields, at, officer_id)
+        SELECT seq, branch, record_id, kind, fields, at, officer_id FROM server_changes
+        ORDER BY seq;
+    -- Laptops hold cursors: the sequence goes on where the old table stopped.
+    DELETE FROM sqlite_sequence WHERE name = 'server_changes_v2';
+    INSERT INTO sqlite_sequence (name, seq)
+        SELECT 'server_changes_v2', max(seq) FROM (
+            SELECT seq FROM sqlite_sequence WHERE name = 'server_changes'
+            UNION ALL SELECT seq FROM server_changes_v2
+            UNION ALL SELECT 0
+        );
+    DROP TABLE server_changes;
+    ALTER TABLE server_changes_v2 RENAME TO server_changes;
+    CREATE INDEX server_changes_branch ON server_changes (branch, seq);
+    CREATE INDEX server_changes_officer ON server_changes (branch, officer_id, seq);
     CREATE TABLE targets (
         branch     TEXT NOT NULL,
         officer_id TEXT NOT NULL,  -- '' for the branch as a whole

@@ -167,7 +167,12 @@ class SqliteCentralStorage:
             self._checkpointer.committed()
 
     def changes_after(
-        self, branch: str, cursor: int, limit: int, officer_id: str | None = None
+        self,
+        branch: str,
+        cursor: int,
+        limit: int,
+        officer_id: str | None = None,
+        skip_kinds: tuple[str, ...] = (),
     ) -> tuple[list[ServerChange], bool]:
         """The branch's server changes after `cursor`, oldest first, and whether more remain.
 
@@ -179,6 +184,9 @@ class SqliteCentralStorage:
         if officer_id is not None:
             query += " AND officer_id = ?"
             params.append(officer_id)
+        for kind in skip_kinds:  # kinds an older laptop does not know (sync.protocol)
+            query += " AND kind <> ?"
+            params.append(kind)
         query += " AND seq > ? ORDER BY seq LIMIT ?"
         params += [cursor, limit + 1]
         rows = self._conn().execute(query, params).fetchall()

@@ -314,7 +314,12 @@ class CentralStorage(Protocol):
         ...
 
     def changes_after(
-        self, branch: str, cursor: int, limit: int, officer_id: str | None = None
+        self,
+        branch: str,
+        cursor: int,
+        limit: int,
+        officer_id: str | None = None,
+        skip_kinds: tuple[str, ...] = (),
     ) -> tuple[list[ServerChange], bool]:
         """The branch's server changes with seq > cursor, oldest first, and whether more remain;
         with `officer_id`, only those of that officer's records (a device's pull)."""
@@ -333,6 +338,14 @@ class CentralStorage(Protocol):
 
     def current_records(self, branch: str | None = None) -> Iterator[RecordState]:
         """Every record's current state, one per id, optionally of one branch only."""
+        ...
+
+    def transaction(self, branch: str | None = None) -> AbstractContextManager[Any]:
+        """A write transaction running other modules' `?` statements (the console's)."""
+        ...
+
+    def reader(self) -> AbstractContextManager[Any]:
+        """Reads of other modules' `?` statements, outside a write transaction."""
         ...
 
     def ping(self) -> bool:

@@ -16,7 +16,10 @@ from sync.server.console.store import ConsoleStore, lock_seconds
 from tests.sync.conftest import CentralServer, enrolled_record, record_item
 
 PASSWORD = "kata-sandi-cabang-panjang"
-GET_PAGES = ("/console/", "/console/review", "/console/devices", "/console/audit")
+GET_PAGES = (
+    "/console/", "/console/review", "/console/devices", "/console/audit", "/console/records",
+    "/console/records/export.csv",
+)  # fmt: skip
 POST_ROUTES = (
     "/console/review/decide",
     "/console/review/issue",
@@ -406,3 +409,77 @@ def test_overview_counts_targets_coverage_and_reasons(central_server: CentralSer
         timeout=10,
     )
     assert refused.status_code == 403
+
+
+def test_records_search_detail_payment_and_export(central_server: CentralServer) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from outreach_tui.slips.payload import reference_code
+
+    token = central_server.add_device("petugas-1", "KC-BOGOR")
+    siti = enrolled_record(11, full_name="Siti Aminah", phone="081299887766")
+    budi = enrolled_record(12, full_name="Budi Santoso", street="=1+2")
+    pushed = central_server.push(token, [record_item(siti), record_item(budi)])
+    assert [r["status"] for r in pushed.json()["results"]] == ["accepted", "accepted"]
+    other = central_server.add_device("petugas-9", "KC-DEPOK")
+    hidden = enrolled_record(13, full_name="Siti Depok")
+    assert central_server.push(other, [record_item(hidden)]).status_code == 200
+    web = staff_session(central_server, "dewi", "KC-BOGOR", "supervisor")
+
+    def names(q: str) -> list[str]:
+        page = web.get(f"{central_server.url}/console/records", params={"q": q}, timeout=10)
+        assert page.status_code == 200, page.text
+        return re.findall(r'<a href="/console/records/[^"]+">([^<]+)</a>', page.text)
+
+    assert names("siti") == ["Siti Aminah"]  # not KC-DEPOK's Siti
+    assert names(siti["nik"][:8]) == ["Siti Aminah"]
+    assert names("0812-9988-7766") == ["Siti Aminah"]
+    assert names(reference_code(siti["id"])) == ["Siti Aminah"]
+    page = web.get(f"{central_server.url}/console/records", params={"q": "siti"}, timeout=10)
+    assert siti["nik"] not in page.text  # masked
+    short = web.get(f"{central_server.url}/console/records", params={"q": "s"}, timeout=10)
+    assert short.status_code == 422 and "minimal 2 huruf" in short.text
+    # Detail, then a payment recorded at the branch reaches the officer's laptop.
+    detail = web.get(f"{central_server.url}/console/records/{siti['id']}", timeout=10)
+    assert "Catat pembayaran" in detail.text and 'id="versions"' in detail.text
+    paid = web.post(
+        f"{central_server.url}/console/records/{siti['id']}/paid",
+        data={"csrf": csrf_of(detail)},
+        timeout=10,
+    )
+    assert "Pembayaran tercatat" in paid.text
+    changes = central_server.pull(token).json()["changes"]
+    assert {"kind": "status", "record_id": siti["id"]}.items() <= changes[-1].items()
+    assert changes[-1]["fields"] == {"status": "active"}
+    again = web.post(
+        f"{central_server.url}/console/records/{siti['id']}/paid",
+        data={"csrf": csrf_of(detail)},
+        timeout=10,
+    )
+    assert "sudah aktif" in again.text
+    # Another branch's record does not exist for this supervisor.
+    gone = web.get(f"{central_server.url}/console/records/{hidden['id']}", timeout=10)
+    assert gone.status_code == 404 and "Siti Depok" not in gone.text
+    refused = web.post(
+        f"{central_server.url}/console/records/{hidden['id']}/paid",
+        data={"csrf": csrf_of(detail)},
+        timeout=10,
+    )
+    assert "tidak ditemukan" in refused.text
+    assert central_server.query(
+        "SELECT central_status FROM records WHERE record_id = ?", (hidden["id"],)
+    ) == [(None,)]
+    # Export what the search shows, guarded against formulas.
+    csv_file = web.get(f"{central_server.url}/console/records/export.csv", timeout=10)
+    assert csv_file.status_code == 200 and "attachment" in csv_file.headers["content-disposition"]
+    text = csv_file.content.decode("utf-8-sig")
+    assert "Siti Aminah" in text and "'=1+2" in text and "Siti Depok" not in text
+    xlsx = web.get(f"{central_server.url}/console/records/export.xlsx", params={"q": "budi"},
+                   timeout=10)  # fmt: skip
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2 and "Budi Santoso" in rows[1] and "'=1+2" in rows[1]
+    audit = web.get(f"{central_server.url}/console/audit", timeout=10)
+    assert "payment" in audit.text and "export" in audit.text

@@ -1,10 +1,5 @@
-"""Secrets of the console: staff passwords (argon2id), session tokens, one-time codes.
-
-A one-time code (a laptop's setup code, a staff member's first sign-in) is eight characters
-from an alphabet without look-alikes (no 0/O, 1/I/L), the last a check character, shown as
-`ABCD-EFGH`: a mistyped code is told apart from an unknown one without asking the database.
-Only the sha256 of a code or session token is stored.
-"""
+"""Secrets of the console: staff passwords (argon2id), session tokens, one-time codes
+(`sync.codes`). Only the sha256 of a code or session token is stored."""
 
 from __future__ import annotations
 
@@ -14,35 +9,14 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # 31 characters, none mistaken for another
-CODE_BODY = 7
+from sync.codes import new_code, normalize_code
+
+__all__ = ["new_code", "normalize_code"]
+
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
-
-
-def _check_char(body: str) -> str:
-    total = sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body))
-    return ALPHABET[total % len(ALPHABET)]
-
-
-def new_code() -> str:
-    """A fresh one-time code, formatted for reading out: `ABCD-EFGH`."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(CODE_BODY))
-    code = body + _check_char(body)
-    return f"{code[:4]}-{code[4:]}"
-
-
-def normalize_code(text: str) -> str | None:
-    """The code as stored (upper case, no dash or spaces), or None when it cannot be one:
-    wrong length, a character outside the alphabet, or a failed check character."""
-    cleaned = "".join(text.split()).replace("-", "").upper()
-    if len(cleaned) != CODE_BODY + 1 or any(c not in ALPHABET for c in cleaned):
-        return None
-    if _check_char(cleaned[:-1]) != cleaned[-1]:
-        return None
-    return cleaned
 
 
 def digest(secret: str) -> str:

@@ -164,6 +164,12 @@ def _keep(
             (record_id, version, kind),
         ).fetchone()
         raise Refused("console.review.already_decided", by=by[0] if by else "?")
+    if decision in SENT_BACK:
+        # The note travels to the officer's laptop with its next pull (a newer laptop only).
+        fields = {"decision": decision, "comment": comment, "by": staff.username, "at": at,
+                  "version": version}  # fmt: skip
+        run(sql.INSERT_CHANGE, (staff.branch, record_id, "review",
+                                json.dumps(fields, ensure_ascii=False), at, record_id))  # fmt: skip
     console._audit(
         run, f"staff:{staff.username}", f"review_{decision}", staff.branch,
         record_id=record_id, reason=comment, detail={"version": version, "other": other},

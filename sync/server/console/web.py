@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from outreach_tui.domain.i18n import normalize_language, translate
 from sync.server import central_sql as sql
 from sync.server.auth import hash_token
-from sync.server.console import reviews
+from sync.server.console import records, reviews
 from sync.server.console.store import ConsoleStore, Refused, SignedIn
 from sync.server.storage import Device
 
@@ -37,6 +37,18 @@ _templates = Environment(
     lstrip_blocks=True,
 )
 _templates.filters["mask_nik"] = reviews.mask_nik
+
+
+def _reference(record_id: str) -> str:
+    from outreach_tui.slips.payload import reference_code
+
+    try:
+        return reference_code(record_id)
+    except ValueError:
+        return "-"
+
+
+_templates.filters["reference"] = _reference
 
 
 class NotSignedIn(Exception):
@@ -258,6 +270,62 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         except Refused as exc:
             return review_refused(request, who, exc)
         return back("/review", "console.review.marked")
+
+    # -- records ----------------------------------------------------------------------------------
+    def found(request: Request, who: SignedIn, q: str) -> records.Found:
+        return records.search(console, who.staff.branch, q)
+
+    @router.get("/records")
+    def records_page(
+        request: Request, who: Who, q: Annotated[str, Query(max_length=64)] = ""
+    ) -> Response:
+        try:
+            result = found(request, who, q)
+        except Refused as exc:
+            return render(request, "records.html", 422, who=who, q=q, states=[], more=False,
+                          message=refused(request, exc), error=True)  # fmt: skip
+        return render(request, "records.html", who=who, q=q, states=result.states,
+                      more=result.more, **said(request))  # fmt: skip
+
+    @router.get("/records/export.{fmt}")
+    def records_export(
+        request: Request, who: Who, fmt: str, q: Annotated[str, Query(max_length=64)] = ""
+    ) -> Response:
+        if fmt not in ("csv", "xlsx"):
+            raise Refused("console.records.bad_format")
+        states = records.search(console, who.staff.branch, q, limit=records.MAX_EXPORT).states
+        console.audit(who.staff, "export", detail={"format": fmt, "rows": len(states)})
+        stamp = console.now().strftime("%Y%m%d-%H%M")
+        name = f"outreach-{who.staff.branch}-{stamp}.{fmt}"
+        if fmt == "csv":
+            body, media = records.export_csv(states), "text/csv; charset=utf-8"
+        else:
+            body = records.export_xlsx(states)
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(body, media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store",
+        })  # fmt: skip
+
+    @router.get("/records/{record_id}")
+    def record_page(request: Request, who: Who, record_id: str) -> Response:
+        shown = records.detail(console, who.staff.branch, record_id[:64])
+        if shown is None:
+            gone = translate("console.review.not_found", page_language(request))
+            return render(request, "error.html", 404, who=who, error=True, message=gone)
+        return render(request, "record.html", who=who, found=shown, **said(request))
+
+    @router.post("/records/{record_id}/paid")
+    def record_paid(
+        request: Request, who: Who, record_id: str,
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        checked(request, who, csrf)
+        try:
+            result = records.record_payment(console, who.staff, record_id[:64])
+        except Refused as exc:
+            return back("/records", exc.key, error=True)
+        key = f"console.paid.{result.outcome}"
+        return back(f"/records/{result.record_id}", key, error=result.outcome != "paid")
 
     # -- devices --------------------------------------------------------------------------------
     @router.get("/devices")

@@ -73,3 +73,7 @@ CREATE TABLE targets (
     set_at     TEXT NOT NULL,
     PRIMARY KEY (branch, officer_id, month)
 );
+-- A record sent back to its officer travels as a server change of kind 'review'.
+ALTER TABLE server_changes DROP CONSTRAINT server_changes_kind_check;
+ALTER TABLE server_changes ADD CONSTRAINT server_changes_kind_check
+    CHECK (kind IN ('kpj_number', 'status', 'duplicate_nik', 'forgotten', 'review'));
