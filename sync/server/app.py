@@ -36,6 +36,7 @@ from sync.protocol import (
 from sync.server.answers import wants_current_version
 from sync.server.auth import hash_token
 from sync.server.central import utc_stamp
+from sync.server.console.receipts import record_receipt
 from sync.server.console.store import ConsoleStore, Refused
 from sync.server.console.web import (
     PREFIX as CONSOLE_PREFIX,
@@ -147,6 +148,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
             if callable(shared)
             else RateLimiter(settings.rate_per_second, settings.rate_burst)
         )
+    console = ConsoleStore(storage)  # the branch console's tables (sync/server/console)
     app = FastAPI(
         title="outreach central API",
         version=str(PROTOCOL_VERSION),
@@ -240,11 +242,12 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         """Store a batch of record versions and visits; one answer per item, in order."""
         with gc_paused():
             return store_batch(
-                raw, device, language_of(request.headers), wants_current_version(request.headers)
-            )
+                raw, device, language_of(request.headers), wants_current_version(request.headers),
+                request.headers.get("user-agent", ""),
+            )  # fmt: skip
 
     def store_batch(
-        raw: bytes, device: Device, lang: str, current_version: bool = False
+        raw: bytes, device: Device, lang: str, current_version: bool = False, agent: str = ""
     ) -> Response:
         """Parse, store and answer one push (in the worker thread, not the event loop)."""
         body = parse_push(raw)
@@ -256,6 +259,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
             current_version=current_version,
         )
         results = push_items(storage, body.items, ctx)
+        record_receipt(console, device, "push", body.batch_id, results, agent)
         counts = Counter(result["status"] for result in results)
         logger.info(
             "push device=%s items=%d accepted=%d duplicate=%d conflict=%d rejected=%d",
@@ -302,6 +306,11 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
             device.branch, cursor, limit, officer_id=device.officer_id, skip_kinds=unknown
         )
         next_cursor = changes[-1].seq if changes else cursor
+        if changes:  # a pull that brought something; empty polls leave no row
+            pulled = [{"kind": c.kind, "id": c.record_id, "version": c.seq, "status": "pulled"}
+                      for c in changes]  # fmt: skip
+            record_receipt(console, device, "pull", None, pulled,
+                           request.headers.get("user-agent", ""))  # fmt: skip
         logger.info(
             "pull device=%s cursor=%d changes=%d more=%s",
             device.device_id,
@@ -357,8 +366,6 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         )
     )
 
-    console = ConsoleStore(storage)
-    app.state.console = console
     # Guessing setup codes: a slow trickle per client address (the sign-in has its lockout).
     code_limiter = RateLimiter(SETUP_CODE_RATE, SETUP_CODE_BURST)
 

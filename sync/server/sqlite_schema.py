@@ -292,6 +292,27 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE server_changes_v2 RENAME TO server_changes;
     CREATE INDEX server_changes_branch ON server_changes (branch, seq);
     CREATE INDEX server_changes_officer ON server_changes (branch, officer_id, seq);
+    -- What each push (and each pull that brought something) was answered: the console's
+    -- sync receipts.
+    CREATE TABLE sync_receipts (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        branch      TEXT NOT NULL,
+        device_id   TEXT NOT NULL,
+        officer_id  TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('push', 'pull')),
+        batch_id    TEXT,
+        at          TEXT NOT NULL,
+        items       INTEGER NOT NULL,
+        accepted    INTEGER NOT NULL DEFAULT 0,
+        duplicate   INTEGER NOT NULL DEFAULT 0,
+        conflict    INTEGER NOT NULL DEFAULT 0,
+        rejected    INTEGER NOT NULL DEFAULT 0,
+        flagged     INTEGER NOT NULL DEFAULT 0,
+        app_version TEXT,
+        answers     TEXT  -- JSON [[kind, id, version, status, flagged], ...]: ids, no personal data
+    );
+    CREATE INDEX sync_receipts_branch ON sync_receipts (branch, id);
+    CREATE INDEX sync_receipts_device ON sync_receipts (device_id, id);
     CREATE TABLE targets (
         branch     TEXT NOT NULL,
         officer_id TEXT NOT NULL,  -- '' for the branch as a whole

@@ -483,3 +483,42 @@ def test_records_search_detail_payment_and_export(central_server: CentralServer)
     assert len(rows) == 2 and "Budi Santoso" in rows[1] and "'=1+2" in rows[1]
     audit = web.get(f"{central_server.url}/console/audit", timeout=10)
     assert "payment" in audit.text and "export" in audit.text
+
+
+def test_sync_receipts_answer_where_a_record_went(central_server: CentralServer) -> None:
+    from outreach_tui.slips.payload import reference_code
+
+    token = central_server.add_device("petugas-1", "KC-BOGOR")
+    siti = enrolled_record(21, full_name="Siti Aminah")
+    late = enrolled_record(22, full_name="Budi Santoso")
+    bad = enrolled_record(23, full_name="Rina Wati", monthly_income=-5)
+    session = central_server.session(token)
+    session.headers["User-Agent"] = "outreach-sync/1"
+    body = {"batch_id": "b-1", "items": [record_item(siti), record_item(bad)]}
+    assert session.post(f"{central_server.url}/v1/push", json=body, timeout=10).ok
+    replay = {"batch_id": "b-2", "items": [record_item(siti), record_item(late)]}
+    assert session.post(f"{central_server.url}/v1/push", json=replay, timeout=10).ok
+    web = staff_session(central_server, "dewi", "KC-BOGOR", "admin")
+    page = web.get(f"{central_server.url}/console/receipts", params={"q": "siti"}, timeout=10)
+    assert page.status_code == 200
+    matches = re.findall(r'<tr class="match"><td colspan="11">↳ ([^<]+) · Versi 1 · <b>([^<]+)</b>',
+                         page.text)  # fmt: skip
+    assert matches == [("Siti Aminah", "sudah ada (kiriman ulang)"), ("Siti Aminah", "diterima")]
+    by_code = web.get(f"{central_server.url}/console/receipts",
+                      params={"q": reference_code(bad["id"])}, timeout=10)  # fmt: skip
+    assert "ditolak" in by_code.text or "Belum ada" in by_code.text  # a refused record is not held
+    everything = web.get(f"{central_server.url}/console/receipts", timeout=10)
+    assert everything.text.count("outreach-sync/1") == 2
+    devices = web.get(f"{central_server.url}/console/devices", timeout=10)
+    row = re.search(r"<tr><td>petugas-1</td>(.*?)</tr>", devices.text, re.S).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert "outreach-sync/1" in cells and "2" in cells and "4" in cells  # batches, items
+    device_id = central_server.query("SELECT device_id FROM devices")[0][0]
+    report = web.get(f"{central_server.url}/console/devices/{device_id}/report.csv", timeout=10)
+    assert report.status_code == 200 and siti["id"] in report.text
+    assert "Siti" not in report.text  # ids and field names, not values
+    other = staff_session(central_server, "eko", "KC-DEPOK", "admin")
+    fenced = other.get(f"{central_server.url}/console/devices/{device_id}/report.csv", timeout=10)
+    assert fenced.status_code == 404
+    assert "Siti Aminah" not in other.get(f"{central_server.url}/console/receipts",
+                                   params={"q": "siti"}, timeout=10).text  # fmt: skip

@@ -327,6 +327,33 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         key = f"console.paid.{result.outcome}"
         return back(f"/records/{result.record_id}", key, error=result.outcome != "paid")
 
+    # -- sync receipts ----------------------------------------------------------------------------
+    @router.get("/receipts")
+    def receipts_page(
+        request: Request, who: Who,
+        q: Annotated[str, Query(max_length=64)] = "",
+        device: Annotated[str, Query(max_length=64)] = "",
+    ) -> Response:  # fmt: skip
+        from sync.server.console.receipts import receipts
+
+        branch = who.staff.branch
+        names: dict[str, str] = {}
+        status, message = 200, {}
+        if q.strip():
+            try:
+                states = records.search(console, branch, q).states
+            except Refused as exc:
+                states, status = [], 422
+                message = {"message": refused(request, exc), "error": True}
+            names = {s.record_id: str(s.record.get("full_name") or "-") for s in states}
+        shown = (
+            receipts(console, branch, device_id=device, record_ids=list(names))
+            if names or not q.strip() else []
+        )  # fmt: skip
+        return render(request, "receipts.html", status, who=who, q=q, device=device,
+                      devices=branch_devices(console, branch), receipts=shown, names=names,
+                      **(message or said(request)))  # fmt: skip
+
     # -- devices --------------------------------------------------------------------------------
     @router.get("/devices")
     def devices(request: Request, who: Who) -> HTMLResponse:
@@ -371,6 +398,29 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         storage.revoke_device(device_id, _now())
         console.audit(who.staff, "device_revoked", detail={"device_id": device_id})
         return back("/devices", "console.device.revoked")
+
+    @router.get("/devices/{device_id}/report.csv")
+    def device_report_csv(request: Request, who: Who, device_id: str) -> Response:
+        """The lost-laptop report: what the device held (ids, fields, no values), admins only."""
+        import io
+
+        from sync.server.device_report import device_report, write_csv
+
+        if not who.staff.is_admin:
+            raise Refused("console.admin_only")
+        device = storage.device(device_id[:64])
+        if device is None or device.branch != who.staff.branch:
+            gone = translate("console.device.not_found", page_language(request))
+            return render(request, "error.html", 404, who=who, error=True, message=gone)
+        report = device_report(storage, device.device_id)
+        assert report is not None
+        out = io.StringIO()
+        write_csv(report, out)
+        console.audit(who.staff, "device_report", detail={"device_id": device.device_id})
+        name = f"device-report-{device.device_id[:8]}.csv"
+        return Response(out.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                 "Cache-Control": "no-store"})  # fmt: skip
 
     # -- audit log ------------------------------------------------------------------------------
     @router.get("/audit")
@@ -425,7 +475,8 @@ def _now() -> str:
 
 
 def branch_devices(console: ConsoleStore, branch: str) -> list[dict[str, Any]]:
-    """The branch's laptops with what each sent (record versions and visits kept)."""
+    """The branch's laptops: what each sent (record versions kept; batches, items, set aside
+    and app version from the sync receipts) and when it last synced."""
     devices = console._rows(
         "SELECT device_id, officer_id, created_at, revoked_at FROM devices WHERE branch = ? "
         "ORDER BY officer_id, created_at",
@@ -440,8 +491,15 @@ def branch_devices(console: ConsoleStore, branch: str) -> list[dict[str, Any]]:
             (branch,),
         )
     }
+    from sync.server.console.receipts import device_summary
+
+    summary = device_summary(console, branch)  # from the sync receipts (schema 6 on)
     keys = ("device_id", "officer_id", "created_at", "revoked_at", "versions", "last_received")
-    return [dict(zip(keys, (*row, *sent.get(row[0], (0, None))), strict=True)) for row in devices]
+    shown = []
+    for row in devices:
+        device = dict(zip(keys, (*row, *sent.get(row[0], (0, None))), strict=True))
+        shown.append(device | summary.get(row[0], {}))
+    return shown
 
 
 def exchange_setup_code(console: ConsoleStore, code: str) -> tuple[Device, str]:

@@ -77,3 +77,24 @@ CREATE TABLE targets (
 ALTER TABLE server_changes DROP CONSTRAINT server_changes_kind_check;
 ALTER TABLE server_changes ADD CONSTRAINT server_changes_kind_check
     CHECK (kind IN ('kpj_number', 'status', 'duplicate_nik', 'forgotten', 'review'));
+-- What each push (and each pull that brought something) was answered: the console's
+-- sync receipts.
+CREATE TABLE sync_receipts (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    branch      TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    officer_id  TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('push', 'pull')),
+    batch_id    TEXT,
+    at          TEXT NOT NULL,
+    items       INTEGER NOT NULL,
+    accepted    INTEGER NOT NULL DEFAULT 0,
+    duplicate   INTEGER NOT NULL DEFAULT 0,
+    conflict    INTEGER NOT NULL DEFAULT 0,
+    rejected    INTEGER NOT NULL DEFAULT 0,
+    flagged     INTEGER NOT NULL DEFAULT 0,
+    app_version TEXT,
+    answers     TEXT  -- JSON [[kind, id, version, status, flagged], ...]: ids, no personal data
+);
+CREATE INDEX sync_receipts_branch ON sync_receipts (branch, id);
+CREATE INDEX sync_receipts_device ON sync_receipts (device_id, id);
