@@ -162,7 +162,7 @@ def _redeem_code(ctx: Context, values: dict, code: str) -> str:
         fail(exc.code, code=3 if exc.status is None else 2, detail=exc.detail)
     for field, given in (("officer_id", device.officer_id), ("branch", device.branch)):
         if values[field] and values[field] != given:
-            click.echo(ctx.t("setup.code_overrides", field=field, value=given), err=True)
+            click.echo(ctx.t("setup.code_overrides", field=field, given=given), err=True)
         values[field] = given
     click.echo(ctx.t("setup.code_used", officer_id=device.officer_id, branch=device.branch))
     return device.token

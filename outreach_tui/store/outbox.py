@@ -274,7 +274,7 @@ class OutboxMixin(SyncStateMixin):
                         (other, other, record_id),
                     ).rowcount
                 elif kind == "review":
-                    touched = _keep_review_note(conn, record_id, fields)
+                    touched = bool(_keep_review_note(conn, record_id, fields))
                 else:
                     continue
                 if touched:
@@ -377,10 +377,10 @@ class OutboxMixin(SyncStateMixin):
 _SENT_BACK = "r.version <= n.version AND r.purged_at IS NULL"
 
 
-def _keep_review_note(conn: Any, record_id: str, fields: dict[str, Any]) -> int:
-    """Keep a supervisor's note on a local record (the newest wins); 1 when the record is here."""
+def _keep_review_note(conn: Any, record_id: str, fields: dict[str, Any]) -> bool:
+    """Keep a supervisor's note on a local record (the newest wins); whether the record is here."""
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
-        return 0
+        return False
     conn.execute(
         "INSERT INTO review_notes (record_id, version, decision, comment, decided_by, decided_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
@@ -390,4 +390,4 @@ def _keep_review_note(conn: Any, record_id: str, fields: dict[str, Any]) -> int:
          str(fields.get("comment") or "")[:500], str(fields.get("by") or "")[:64],
          str(fields.get("at") or "")[:40]),
     )  # fmt: skip
-    return 1
+    return True

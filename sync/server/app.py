@@ -372,7 +372,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
     @app.post(
         f"{API_PREFIX}/setup",
         response_model=SetupResponse,
-        responses=problem_responses(410, 422, 429),
+        responses=problem_responses(400, 404, 409, 413, 415, 422, 429),
         dependencies=[Depends(json_body)],
     )
     def setup_device(body: SetupRequest, request: Request) -> SetupResponse:
@@ -384,7 +384,9 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         try:
             device, token = exchange_setup_code(console, body.code)
         except Refused as exc:
-            status = 422 if exc.key == "console.code.mistyped" else 410
+            # No such code (mistyped or unknown): 404; a code that was good once: 409.
+            gone = exc.key in ("console.code.expired", "console.code.used")
+            status = 409 if gone else 404
             raise ApiError(status, exc.key.replace("console.code.", "setup_code_")) from None
         logger.info("device set up with a code: %s", device.device_id)
         return SetupResponse(

@@ -14,11 +14,11 @@ from sync.protocol import Problem
 from sync.server.errors import PROBLEM_MEDIA_TYPE
 
 _DESCRIPTIONS = {
-    410: "The setup code expired or was already used (`code` says which)",
     400: "Unreadable body (bad gzip, broken JSON)",
     401: "No token, an unknown token or a revoked one (`code` says which)",
     403: "The record belongs to another branch",
-    404: "No such record on the central server",
+    404: "No such record on the central server (for /v1/setup: no such setup code)",
+    409: "The setup code expired or was already used (`code` says which)",
     413: "Body too large, as sent or once decompressed",
     415: "Body not JSON, or an encoding other than gzip",
     422: "The request breaks the schema (`errors` lists where)",

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -286,13 +286,21 @@ class PostgresCentralStorage:
         the branch console's tables."""
         with self.write(branch) as writer:
             conn = writer._conn
-            yield lambda query, params=(): conn.execute(pg(query), params)
+
+            def run(query: str, params: Sequence[Any] = ()) -> Any:
+                return conn.execute(pg(query), params)
+
+            yield run
 
     @contextmanager
     def reader(self) -> Iterator[Run]:
         """Reads on a pooled connection (`?` placeholders), for other modules' statements."""
         with self._conn() as conn:
-            yield lambda query, params=(): conn.execute(pg(query), params)
+
+            def run(query: str, params: Sequence[Any] = ()) -> Any:
+                return conn.execute(pg(query), params)
+
+            yield run
 
     def ping(self) -> bool:
         """Whether the database answers a trivial query now (the deep health check)."""

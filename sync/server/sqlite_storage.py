@@ -16,7 +16,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -252,14 +252,16 @@ class SqliteCentralStorage:
         """A write transaction (as `write`) for statements of other modules (`?` placeholders):
         the branch console's tables."""
         with self.write(branch):
-            conn = self._conn()
-            yield lambda query, params=(): conn.execute(query, params)
+            yield self._run
 
     @contextmanager
     def reader(self) -> Iterator[Run]:
         """Reads outside a transaction (`?` placeholders), for other modules' statements."""
-        conn = self._conn()
-        yield lambda query, params=(): conn.execute(query, params)
+        yield self._run
+
+    def _run(self, query: str, params: Sequence[Any] = ()) -> Any:
+        """One `?` statement on this thread's connection."""
+        return self._conn().execute(query, params)
 
     def ping(self) -> bool:
         """Whether the database file answers a trivial query now (the readiness check)."""

@@ -31,6 +31,13 @@ TODAY = dt.date(2026, 6, 1)
 ALLOWED_PLACEHOLDERS = frozenset(
     [
         "actor",  # who did it: "staff:NAME" from the command line, or "device:ID"
+        "username",  # a branch console account's sign-in name (staff, not a participant)
+        "given",  # the officer id or branch a setup code brought (not a participant's data)
+        "seconds",  # how long sign-in stays locked
+        "by",  # the supervisor who decided (a staff username)
+        "officer",  # an officer id
+        "fields",  # the console form fields (labels) with bad input
+        "target",  # a monthly enrollment target
         "added",
         "folder",
         "hours",

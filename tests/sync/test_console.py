@@ -282,10 +282,10 @@ def test_a_setup_code_becomes_a_device_token_once(central_server: CentralServer)
     assert device["officer_id"] == "petugas-9" and device["branch"] == "KC-BOGOR"
     assert central_server.pull(device["token"]).status_code == 200
     used = requests.post(f"{central_server.url}/v1/setup", json={"code": code}, timeout=10)
-    assert used.status_code == 410 and "sudah dipakai" in used.json()["detail"]
+    assert used.status_code == 409 and "sudah dipakai" in used.json()["detail"]
     wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
     typo = requests.post(f"{central_server.url}/v1/setup", json={"code": wrong}, timeout=10)
-    assert typo.status_code == 422 and "salah ketik" in typo.json()["detail"]
+    assert typo.status_code == 404 and "salah ketik" in typo.json()["detail"]
     # An expired code says so.
     page = web.get(f"{central_server.url}/console/devices", timeout=10)
     made = web.post(
@@ -298,7 +298,7 @@ def test_a_setup_code_becomes_a_device_token_once(central_server: CentralServer)
     with central_server.storage.transaction() as run:
         run("UPDATE setup_codes SET expires_at = ? WHERE used_at IS NULL", (past,))
     expired = requests.post(f"{central_server.url}/v1/setup", json={"code": late}, timeout=10)
-    assert expired.status_code == 410 and "kedaluwarsa" in expired.json()["detail"]
+    assert expired.status_code == 409 and "kedaluwarsa" in expired.json()["detail"]
     listing = web.get(f"{central_server.url}/console/devices", timeout=10)
     assert "petugas-9" in listing.text and code not in listing.text  # shown once only
 

@@ -16,9 +16,7 @@ from tests.conftest import cli_setup, unlocked_store
 from tests.sync.conftest import CentralServer, nik_for
 from tests.sync.test_console import csrf_of, staff_session
 
-HEADER = (
-    "full_name,nik,phone,occupation,programs,payment_period,region_code,rw,rt,status,consent\n"
-)
+HEADER = "full_name,nik,phone,occupation,programs,payment_period,region_code,rw,rt,status,consent\n"
 COMMENT = "NIK milik kakaknya; minta KTP asli"
 
 

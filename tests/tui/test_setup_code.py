@@ -5,6 +5,7 @@ code is said under the box and nothing is created."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Static
@@ -12,9 +13,11 @@ from textual.widgets import Static
 from outreach_tui.config import load_settings, resolve_paths
 from sync.server.console.store import ConsoleStore, Staff
 from tests.conftest import TEST_PASSPHRASE
+from tests.sync.conftest import central_server, central_server_factory
 from tests.tui.conftest import SIZE, wait_for
 
 pytestmark = pytest.mark.anyio
+__all__ = ["central_server", "central_server_factory"]  # fixtures, used by name
 
 
 def _answers(url: str, code: str) -> dict[str, str]:
@@ -22,7 +25,9 @@ def _answers(url: str, code: str) -> dict[str, str]:
             "passphrase": TEST_PASSPHRASE, "passphrase2": TEST_PASSPHRASE}  # fmt: skip
 
 
-async def test_first_run_with_a_setup_code(make_tui, isolated_home: Path, central_server) -> None:
+async def test_first_run_with_a_setup_code(
+    make_tui, isolated_home: Path, central_server: Any
+) -> None:
     code = ConsoleStore(central_server.storage).new_setup_code(
         Staff("admin1", "KC-BOGOR", "admin"), "petugas-5"
     )
@@ -47,7 +52,7 @@ async def test_first_run_with_a_setup_code(make_tui, isolated_home: Path, centra
 
 
 async def test_a_used_code_is_said_under_the_box(
-    make_tui, isolated_home: Path, central_server
+    make_tui, isolated_home: Path, central_server: Any
 ) -> None:
     console = ConsoleStore(central_server.storage)
     code = console.new_setup_code(Staff("admin1", "KC-BOGOR", "admin"), "petugas-5")

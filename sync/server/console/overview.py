@@ -37,14 +37,14 @@ def branch_overview(console: ConsoleStore, branch: str, today: dt.date) -> dict[
         )
     )
     keys = ("total", "month", "today", "enrolled", "enrolled_month", "active", "declined")
-    officers = []
+    officers: list[dict[str, Any]] = []
     for officer_id, *counts in rows:
-        figures = dict(zip(keys, (int(c or 0) for c in counts), strict=True))
+        figures: dict[str, Any] = dict(zip(keys, (int(c or 0) for c in counts), strict=True))
         target = targets.get(officer_id)
         figures |= {"officer_id": officer_id, "target": target,
                     "percent": _percent(figures["enrolled_month"], target)}  # fmt: skip
         officers.append(figures)
-    totals = {k: sum(o[k] for o in officers) for k in keys}
+    totals: dict[str, Any] = {k: sum(o[k] for o in officers) for k in keys}
     branch_target = targets.get("")
     done = totals["enrolled_month"]
     totals |= {"target": branch_target, "percent": _percent(done, branch_target)}

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from outreach_tui.domain.i18n import normalize_language, translate
+from outreach_tui.domain.i18n import translate
 from sync.server import central_sql as sql
 from sync.server.auth import hash_token
 from sync.server.console import records, reviews
@@ -49,6 +49,8 @@ def _reference(record_id: str) -> str:
 
 
 _templates.filters["reference"] = _reference
+# A stored UTC stamp as people read it: `2026-12-06 20:50 UTC`.
+_templates.filters["when"] = lambda stamp: f"{stamp[:10]} {stamp[11:16]} UTC" if stamp else "-"
 
 
 class NotSignedIn(Exception):
@@ -56,12 +58,10 @@ class NotSignedIn(Exception):
 
 
 def page_language(request: Request) -> str:
-    """`?lang=` first, then the cookie, then the browser's first language; Indonesian else."""
+    """`?lang=` first, then the person's choice kept in a cookie; Indonesian otherwise (the
+    browser's own language is not asked: office computers often run in English)."""
     chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
-    if chosen in ("id", "en"):
-        return chosen
-    accept = request.headers.get("accept-language", "")
-    return normalize_language(accept.split(",", 1)[0].split(";", 1)[0] or None)
+    return chosen if chosen in ("id", "en") else "id"
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
