@@ -1,7 +1,7 @@
 """`python -m bench`: run the benchmarks and print the budget table.
 
 Options: --records N (default 100,000), --only NAME[,NAME] (store, sync, security, slips, tui,
-central).
+central, console).
 """
 
 from __future__ import annotations
@@ -9,7 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import bench_central, bench_security, bench_slips, bench_store, bench_sync, bench_tui
+from bench import (
+    bench_central,
+    bench_console,
+    bench_security,
+    bench_slips,
+    bench_store,
+    bench_sync,
+    bench_tui,
+)
 from bench.common import Report
 
 SUITES = {
@@ -19,6 +27,7 @@ SUITES = {
     "slips": bench_slips.run,
     "tui": bench_tui.run,
     "central": bench_central.run,
+    "console": bench_console.run,
 }
 
 

@@ -62,8 +62,13 @@ UPDATE records r SET
 FROM (SELECT r2.rid, coalesce(r2.record, v.data) AS data FROM records r2
       LEFT JOIN record_versions v ON v.rid = r2.rid AND v.version = r2.version) AS d
 WHERE d.rid = r.rid;
-CREATE INDEX records_branch_status ON records (branch, status, officer_id);
-CREATE INDEX records_branch_place ON records (branch, region_code, rw);
+-- Covering indexes: each overview figure reads an index, never the records' JSON.
+CREATE INDEX records_console_officer
+    ON records (branch, officer_id, status, central_status, created_at);
+CREATE INDEX records_console_place
+    ON records (branch, region_code, rw, status, central_status);
+CREATE INDEX records_console_day ON records (branch, created_at);
+CREATE INDEX records_console_reason ON records (branch, status, decline_reason);
 CREATE TABLE targets (
     branch     TEXT NOT NULL,
     officer_id TEXT NOT NULL,  -- '' for the branch as a whole
