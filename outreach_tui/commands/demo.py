@@ -38,6 +38,7 @@ DEMO_PASSPHRASE = "demo-outreach-2026"
 PASSPHRASE_ENV = "OUTREACH_PASSPHRASE"
 DEMO_AREA = "32.01.01.1006"  # Kelurahan Cibinong, Kecamatan Cibinong, Kabupaten Bogor
 DEMO_OFFICER = ("demo-001", "Dewi Lestari", "KC-BOGOR")
+DEMO_STAFF = "kepala"  # the branch console's admin in the demo (password: the passphrase)
 MARKER = "OUTREACH-DEMO.txt"  # only a folder holding this is ever deleted by --reset
 START_TIMEOUT = 20.0
 
@@ -75,6 +76,7 @@ def prepare(home: DemoHome, passphrase: str, *, count: int, seed: int, today: da
     from sync.server import open_central
     from sync.server.auth import issue_device
     from sync.server.central import utc_stamp
+    from sync.server.console.store import ConsoleStore, Refused
 
     paths = home.paths
     vault = Vault(paths)
@@ -102,6 +104,11 @@ def prepare(home: DemoHome, passphrase: str, *, count: int, seed: int, today: da
     central = open_central(home.central_db)
     try:
         token = issue_device(central, officer_id, branch, at=utc_stamp()).token
+        # The branch console's admin, signed in with the demo passphrase.
+        console = ConsoleStore(central)
+        code = console.add_staff(branch, DEMO_STAFF, "admin", by="demo")
+        with contextlib.suppress(Refused):  # a passphrase too short for a staff password
+            console.set_password(DEMO_STAFF, code, passphrase)
     finally:
         central.close()
     with open_unlocked_store(paths, data_key) as store:
@@ -200,6 +207,7 @@ def demo(
     with serve_central(home.central_db) as url:
         point_at(home, url)
         click.echo(ctx.t("demo.server", url=url))
+        click.echo(ctx.t("demo.console", url=f"{url}/console/", username=DEMO_STAFF))
         hint = (
             ctx.t("demo.passphrase", passphrase=passphrase) if passphrase == DEMO_PASSPHRASE else ""
         )

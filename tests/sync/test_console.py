@@ -522,3 +522,13 @@ def test_sync_receipts_answer_where_a_record_went(central_server: CentralServer)
     assert fenced.status_code == 404
     assert "Siti Aminah" not in other.get(f"{central_server.url}/console/receipts",
                                    params={"q": "siti"}, timeout=10).text  # fmt: skip
+
+
+def test_setup_codes_cannot_be_guessed_fast(central_server: CentralServer) -> None:
+    answers = [
+        requests.post(f"{central_server.url}/v1/setup", json={"code": "ABCD-EFGH"}, timeout=10)
+        for _ in range(7)
+    ]
+    statuses = [a.status_code for a in answers]
+    assert statuses[:5] == [404] * 5 and statuses[-1] == 429, statuses
+    assert int(answers[-1].headers["Retry-After"]) >= 1

@@ -11,6 +11,7 @@ from outreach_tui.cli import main
 from outreach_tui.commands.demo import (
     DEMO_AREA,
     DEMO_PASSPHRASE,
+    DEMO_STAFF,
     MARKER,
     DemoHome,
     point_at,
@@ -79,6 +80,15 @@ def test_demo_prepares_a_store_that_syncs_with_its_server(
         env = {"OUTREACH_HOME": str(target), "OUTREACH_PASSPHRASE": DEMO_PASSPHRASE}
         synced = run("sync", env=env)
         assert synced.exit_code == 0, synced.output
+        # The branch console is there too: its admin signs in with the demo passphrase.
+        import requests
+
+        web = requests.Session()
+        signed = web.post(f"{url}/console/signin", timeout=10,
+                          data={"username": DEMO_STAFF, "password": DEMO_PASSPHRASE})  # fmt: skip
+        assert signed.status_code == 200 and "Ringkasan cabang KC-BOGOR" in signed.text
+        records = web.get(f"{url}/console/records", params={"q": "a"}, timeout=10)
+        assert records.status_code == 422  # one letter: the rule is named
     with open_unlocked_store(paths, key) as store:
         assert store.outbox_size() == 0
         assert store.count_records(sync_state="synced") == store.count_records()
