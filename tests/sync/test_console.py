@@ -18,7 +18,7 @@ from tests.sync.conftest import CentralServer, enrolled_record, record_item
 PASSWORD = "kata-sandi-cabang-panjang"
 GET_PAGES = (
     "/console/", "/console/review", "/console/devices", "/console/audit", "/console/records",
-    "/console/records/export.csv",
+    "/console/records/export.csv", "/console/receipts", "/console/staff",
 )  # fmt: skip
 POST_ROUTES = (
     "/console/review/decide",
@@ -532,3 +532,71 @@ def test_setup_codes_cannot_be_guessed_fast(central_server: CentralServer) -> No
     statuses = [a.status_code for a in answers]
     assert statuses[:5] == [404] * 5 and statuses[-1] == 429, statuses
     assert int(answers[-1].headers["Retry-After"]) >= 1
+
+
+def test_an_admin_manages_the_branch_staff(central_server: CentralServer) -> None:
+    admin = staff_session(central_server, "kepala", "KC-BOGOR", "admin")
+    page = admin.get(f"{central_server.url}/console/staff", timeout=10)
+    added = admin.post(
+        f"{central_server.url}/console/staff/add",
+        data={"username": "Sari", "role": "supervisor", "csrf": csrf_of(page)},
+        timeout=10,
+    )
+    code = re.search(r'id="new-code">([A-Z0-9-]+)<', added.text).group(1)
+    taken = admin.post(
+        f"{central_server.url}/console/staff/add",
+        data={"username": "sari", "role": "supervisor", "csrf": csrf_of(page)},
+        timeout=10,
+    )
+    assert taken.status_code == 422 and "sudah dipakai" in taken.text
+    sari = central_server.session()
+    welcome = sari.post(
+        f"{central_server.url}/console/welcome",
+        data={"username": "sari", "code": code, "password": PASSWORD, "again": PASSWORD},
+        timeout=10,
+    )
+    assert welcome.status_code == 200
+    sari.post(f"{central_server.url}/console/signin",
+              data={"username": "sari", "password": PASSWORD}, timeout=10)  # fmt: skip
+    assert sari.get(f"{central_server.url}/console/review", timeout=10).status_code == 200
+    # A supervisor has no staff page; the admin disables the account: its session ends.
+    assert sari.get(f"{central_server.url}/console/staff", timeout=10).status_code == 403
+    done = admin.post(f"{central_server.url}/console/staff/disable",
+                      data={"username": "sari", "csrf": csrf_of(page)}, timeout=10)  # fmt: skip
+    assert "Akun dinonaktifkan" in done.text
+    gone = sari.get(f"{central_server.url}/console/review", allow_redirects=False, timeout=10)
+    assert gone.status_code == 303
+    myself = admin.post(f"{central_server.url}/console/staff/disable",
+                        data={"username": "kepala", "csrf": csrf_of(page)}, timeout=10)  # fmt: skip
+    assert "akun Anda sendiri" in myself.text
+    other = staff_session(central_server, "eko", "KC-DEPOK", "admin")
+    fenced = other.post(f"{central_server.url}/console/staff/code",
+                        data={"username": "kepala", "csrf": csrf_of(other.get(
+                            f"{central_server.url}/console/staff", timeout=10))},
+                        timeout=10)  # fmt: skip
+    assert fenced.status_code == 404 and 'id="new-code"' not in fenced.text
+
+
+def test_sign_out_and_idle_expiry_end_the_session(central_server: CentralServer) -> None:
+    import datetime as dt
+
+    from sync.server.console.store import SESSION_IDLE
+
+    web = staff_session(central_server, "dewi", "KC-BOGOR", "supervisor")
+    page = web.get(f"{central_server.url}/console/", timeout=10)
+    out = web.post(f"{central_server.url}/console/signout", data={"csrf": csrf_of(page)},
+                   allow_redirects=False, timeout=10)  # fmt: skip
+    assert out.status_code == 303
+    again = web.get(f"{central_server.url}/console/", allow_redirects=False, timeout=10)
+    assert again.status_code == 303
+    # Idle expiry, on the store's clock.
+    now = [dt.datetime.now(dt.UTC)]
+    console = ConsoleStore(central_server.storage, clock=lambda: now[0])
+    _, token = console.sign_in("dewi", PASSWORD)
+    assert console.session(token) is not None
+    now[0] += SESSION_IDLE - dt.timedelta(minutes=1)
+    assert console.session(token) is not None  # a click restarts the idle clock
+    now[0] += SESSION_IDLE - dt.timedelta(minutes=1)
+    assert console.session(token) is not None
+    now[0] += SESSION_IDLE + dt.timedelta(seconds=1)
+    assert console.session(token) is None

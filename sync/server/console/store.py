@@ -143,6 +143,20 @@ class ConsoleStore:
             self._audit(run, by, "staff_code", staff.branch, detail={"username": staff.username})
         return code
 
+    def disable_staff(self, username: str, *, by: Staff) -> None:
+        """Close an account of the admin's branch (its sessions end); never the admin's own."""
+        target = self.staff(username)
+        if target is None or target.branch != by.branch:
+            raise Refused("console.staff.unknown")
+        if target.username == by.username:
+            raise Refused("console.staff.not_self")
+        with self._tx(by.branch) as run:
+            run("UPDATE staff SET disabled_at = ? WHERE username = ?",
+                (_stamp(self.now()), target.username))  # fmt: skip
+            run("DELETE FROM staff_sessions WHERE username = ?", (target.username,))
+            self._audit(run, f"staff:{by.username}", "staff_disabled", by.branch,
+                        detail={"username": target.username})  # fmt: skip
+
     def staff(self, username: str) -> Staff | None:
         rows = self._rows(
             "SELECT username, branch, role FROM staff WHERE username = ? AND disabled_at IS NULL",

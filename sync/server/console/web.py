@@ -422,6 +422,67 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
                         headers={"Content-Disposition": f'attachment; filename="{name}"',
                                  "Cache-Control": "no-store"})  # fmt: skip
 
+    # -- staff (admins) ---------------------------------------------------------------------------
+    def admin(who: SignedIn) -> None:
+        if not who.staff.is_admin:
+            raise Refused("console.admin_only")
+
+    def staff_page(request: Request, who: SignedIn, status: int = 200, **extra: Any) -> Response:
+        accounts = console.branch_staff(who.staff.branch)
+        extra.setdefault("new_code", None)
+        return render(request, "staff.html", status, who=who, accounts=accounts,
+                      **{**said(request), **extra})  # fmt: skip
+
+    @router.get("/staff")
+    def staff(request: Request, who: Who) -> Response:
+        admin(who)
+        return staff_page(request, who)
+
+    @router.post("/staff/add")
+    def staff_add(
+        request: Request, who: Who,
+        username: Annotated[str, Form(max_length=64)] = "",
+        role: Annotated[str, Form(max_length=16)] = "",
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        checked(request, who, csrf)
+        admin(who)
+        try:
+            code = console.add_staff(who.staff.branch, username, role,
+                                     by=f"staff:{who.staff.username}")  # fmt: skip
+        except Refused as exc:
+            return staff_page(request, who, 422, message=refused(request, exc), error=True)
+        return staff_page(request, who, new_code=code, new_username=username.strip().lower())
+
+    @router.post("/staff/code")
+    def staff_code(
+        request: Request, who: Who,
+        username: Annotated[str, Form(max_length=64)] = "",
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        checked(request, who, csrf)
+        admin(who)
+        target = console.staff(username)
+        if target is None or target.branch != who.staff.branch:
+            unknown = translate("console.staff.unknown", page_language(request))
+            return staff_page(request, who, 404, error=True, message=unknown)
+        code = console.new_staff_code(target.username, by=f"staff:{who.staff.username}")
+        return staff_page(request, who, new_code=code, new_username=target.username)
+
+    @router.post("/staff/disable")
+    def staff_disable(
+        request: Request, who: Who,
+        username: Annotated[str, Form(max_length=64)] = "",
+        csrf: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:  # fmt: skip
+        checked(request, who, csrf)
+        admin(who)
+        try:
+            console.disable_staff(username, by=who.staff)
+        except Refused as exc:
+            return staff_page(request, who, 422, message=refused(request, exc), error=True)
+        return back("/staff", "console.staff.disabled_done")
+
     # -- audit log ------------------------------------------------------------------------------
     @router.get("/audit")
     def audit(request: Request, who: Who) -> HTMLResponse:
