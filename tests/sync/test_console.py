@@ -507,6 +507,9 @@ def test_sync_receipts_answer_where_a_record_went(central_server: CentralServer)
     by_code = web.get(f"{central_server.url}/console/receipts",
                       params={"q": reference_code(bad["id"])}, timeout=10)  # fmt: skip
     assert "ditolak" in by_code.text or "Belum ada" in by_code.text  # a refused record is not held
+    queue = web.get(f"{central_server.url}/console/review", timeout=10)
+    rejected = re.search(r'<table id="rejected">(.*?)</table>', queue.text, re.S).group(1)
+    assert reference_code(bad["id"]) in rejected and reference_code(siti["id"]) not in rejected
     everything = web.get(f"{central_server.url}/console/receipts", timeout=10)
     assert everything.text.count("outreach-sync/1") == 2
     devices = web.get(f"{central_server.url}/console/devices", timeout=10)

@@ -102,3 +102,28 @@ def device_summary(console: ConsoleStore, branch: str) -> dict[str, dict[str, An
         }
         for device, at, n, items, aside in rows
     }
+
+
+def rejected_items(console: ConsoleStore, branch: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Records the server refused by validation and has not accepted since, newest first:
+    (id, officer, times refused, last refusal). They wait on the officer's laptop with the
+    reasons; the branch sees them here to follow up (read from the newest receipts)."""
+    rows = console._rows(
+        "SELECT officer_id, at, answers FROM sync_receipts WHERE branch = ? AND kind = 'push' "
+        "ORDER BY id DESC LIMIT ?",
+        (branch, SEARCHED),
+    )
+    settled: set[str] = set()
+    waiting: dict[str, dict[str, Any]] = {}
+    for officer_id, at, answers in rows:  # newest first: a later acceptance settles older ones
+        for kind, item_id, version, status, _flagged in json.loads(answers or "[]"):
+            if kind != "record" or item_id in settled:
+                continue
+            if status != "rejected":
+                settled.add(item_id)
+                continue
+            first = {"record_id": item_id, "officer_id": officer_id, "version": version,
+                     "times": 0, "last": at}  # fmt: skip
+            entry = waiting.setdefault(item_id, first)
+            entry["times"] += 1
+    return list(waiting.values())[:limit]

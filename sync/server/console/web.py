@@ -22,6 +22,7 @@ from outreach_tui.domain.i18n import translate
 from sync.server import central_sql as sql
 from sync.server.auth import hash_token
 from sync.server.console import records, reviews
+from sync.server.console.receipts import rejected_items
 from sync.server.console.store import ConsoleStore, Refused, SignedIn
 from sync.server.storage import Device
 
@@ -227,7 +228,8 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         return render(
             request, "review.html", status, who=who,
             items=reviews.open_duplicates(console, branch),
-            waiting=reviews.sent_back(console, branch), **(message or said(request)),
+            waiting=reviews.sent_back(console, branch), rejected=rejected_items(console, branch),
+            **(message or said(request)),
         )  # fmt: skip
 
     def review_refused(request: Request, who: SignedIn, exc: Refused) -> HTMLResponse:
