@@ -337,9 +337,9 @@ class OutboxMixin(SyncStateMixin):
             "SELECT count(*) FROM sync_acks WHERE entity = 'visit' "
             "AND ack IN ('conflict', 'rejected')"
         )
-        sent_back = self._scalar(
+        sent_back = self._scalar(  # those not already counted above
             "SELECT count(*) FROM review_notes n JOIN records r ON r.id = n.record_id "
-            f"WHERE {_SENT_BACK}"
+            f"WHERE {_SENT_BACK} AND r.sync_state NOT IN ('conflict', 'rejected', 'duplicate')"
         )
         return int(records) + int(visits) + int(sent_back)
 
@@ -366,10 +366,16 @@ class OutboxMixin(SyncStateMixin):
             "n.decided_by FROM review_notes n JOIN records r ON r.id = n.record_id "
             f"WHERE {_SENT_BACK} ORDER BY n.decided_at"
         )
+        listed = {row["id"]: row for row in rows}
         for note in notes:
             reason = {"field": "", "code": f"review.{note.pop('decision')}",
                       "message": note.pop("comment"), "by": note.pop("decided_by")}  # fmt: skip
-            rows.append({**note, "sync_state": "sent_back", "reasons": [reason]})
+            row = listed.get(note["id"])
+            if row is not None:  # already set aside (a flagged NIK): the decision comes first
+                row["sync_state"] = "sent_back"
+                row["reasons"] = [reason, *row["reasons"]]
+            else:
+                rows.append({**note, "sync_state": "sent_back", "reasons": [reason]})
         return rows
 
 
