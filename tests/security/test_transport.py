@@ -418,3 +418,34 @@ def test_no_code_turns_certificate_checks_off_or_follows_redirects() -> None:
     assert session.verify is True and session.max_redirects == 0 and not session.trust_env
     with_ca = make_session(SyncConfig("https://pusat.example", "tok", ca_file="/x/ca.pem"))
     assert with_ca.verify == "/x/ca.pem"
+
+
+def test_the_console_cookie_is_secure_over_tls(pki: Pki, tmp_path: Path) -> None:
+    """Served over TLS, the console's session cookie is Secure, HttpOnly and SameSite=Strict,
+    and a setup code turns into a token over the same TLS connection."""
+    import requests
+
+    from sync.server.console.store import ConsoleStore, Staff
+
+    db = tmp_path / "central.db"
+    _device(db)
+    storage = open_central(db)
+    try:
+        console = ConsoleStore(storage)
+        code = console.add_staff("KC-BOGOR", "dewi", "admin", by="test")
+        console.set_password("dewi", code, "kata-sandi-cabang-panjang")
+        setup_code = console.new_setup_code(Staff("dewi", "KC-BOGOR", "admin"), "p9")
+    finally:
+        storage.close()
+    with https_server(db, pki.cert, pki.key) as url:
+        signed = requests.post(
+            f"{url}/console/signin", data={"username": "dewi", "password":
+                                           "kata-sandi-cabang-panjang"},
+            verify=str(pki.ca), allow_redirects=False, timeout=10,
+        )  # fmt: skip
+        assert signed.status_code == 303
+        cookie = signed.headers["set-cookie"].lower()
+        assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+        device = requests.post(f"{url}/v1/setup", json={"code": setup_code},
+                               verify=str(pki.ca), timeout=10)  # fmt: skip
+        assert device.status_code == 200 and device.json()["officer_id"] == "p9"
