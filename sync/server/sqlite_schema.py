@@ -269,7 +269,8 @@ MIGRATIONS: tuple[str, ...] = (
         ON records (branch, officer_id, status, central_status, created_at);
     CREATE INDEX records_console_place
         ON records (branch, region_code, rw, status, central_status);
-    CREATE INDEX records_console_day ON records (branch, created_at);
+    CREATE INDEX records_console_day
+        ON records (branch, created_at, status, central_status);
     CREATE INDEX records_console_reason ON records (branch, status, decline_reason);
     -- A record sent back to its officer travels as a server change of kind 'review'.
     CREATE TABLE server_changes_v2 (

@@ -38,6 +38,7 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "officer",  # an officer id
         "fields",  # the console form fields (labels) with bad input
         "target",  # a monthly enrollment target
+        "top",  # the highest bar of a console chart
         "added",
         "folder",
         "hours",

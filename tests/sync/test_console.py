@@ -336,6 +336,9 @@ def test_bad_form_input_names_the_field(central_server: CentralServer) -> None:
         timeout=10,
     )
     assert "maksimal 500 karakter" in long.text or "tidak ditemukan" in long.text
+    query = web.get(f"{central_server.url}/console/receipts",
+                    params={"q": "x", "device": "d" * 65}, timeout=10)  # fmt: skip
+    assert query.status_code == 422 and "Perangkat" in query.text and "d" * 65 not in query.text
 
 
 def test_no_personal_data_in_server_logs(
@@ -400,6 +403,7 @@ def test_overview_counts_targets_coverage_and_reasons(central_server: CentralSer
     assert "32.01.01.1001 RW 002</td><td>3</td><td>0</td>" in page.text
     assert "32.01.01.1001 RW 001</td><td>2</td><td>2</td>" in page.text
     assert "<svg" in page.text and "<script" not in page.text
+    assert page.text.count("<svg") == 2 and "Pendaftaran per hari" in page.text
     supervisor = staff_session(central_server, "sari", "KC-BOGOR", "supervisor")
     view = supervisor.get(f"{central_server.url}/console/", timeout=10)
     assert 'action="/console/targets"' not in view.text

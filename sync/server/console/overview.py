@@ -48,17 +48,19 @@ def branch_overview(console: ConsoleStore, branch: str, today: dt.date) -> dict[
     branch_target = targets.get("")
     done = totals["enrolled_month"]
     totals |= {"target": branch_target, "percent": _percent(done, branch_target)}
-    days = dict(
-        console._rows(
-            "SELECT substr(created_at, 1, 10), count(*) FROM records "
+    per_day = {
+        day: (int(received), int(enrolled or 0))
+        for day, received, enrolled in console._rows(
+            "SELECT substr(created_at, 1, 10), count(*), "
+            "sum(CASE WHEN status IN ('enrolled', 'active') OR central_status = 'active' "
+            "THEN 1 ELSE 0 END) FROM records "
             "WHERE branch = ? AND created_at >= ? GROUP BY substr(created_at, 1, 10)",
             (branch, since),
         )
-    )
-    series = [
-        (day, int(days.get(day, 0)))
-        for day in ((today - dt.timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1))
-    ]
+    }
+    days = [(today - dt.timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
+    series = [(day, per_day.get(day, (0, 0))[0]) for day in days]
+    enrolled_series = [(day, per_day.get(day, (0, 0))[1]) for day in days]
     places = console._rows(
         "SELECT region_code, rw, count(*), "
         "sum(CASE WHEN status IN ('enrolled', 'active') OR central_status = 'active' "
@@ -74,6 +76,7 @@ def branch_overview(console: ConsoleStore, branch: str, today: dt.date) -> dict[
     )
     return {
         "officers": officers, "totals": totals, "days": series, "chart": bar_chart(series),
+        "enrolled_chart": bar_chart(enrolled_series),
         "coverage": coverage(places), "reasons": [(r or "-", int(n)) for r, n in reasons],
         "month": month[:7],
     }  # fmt: skip

@@ -67,7 +67,8 @@ CREATE INDEX records_console_officer
     ON records (branch, officer_id, status, central_status, created_at);
 CREATE INDEX records_console_place
     ON records (branch, region_code, rw, status, central_status);
-CREATE INDEX records_console_day ON records (branch, created_at);
+CREATE INDEX records_console_day
+    ON records (branch, created_at, status, central_status);
 CREATE INDEX records_console_reason ON records (branch, status, decline_reason);
 CREATE TABLE targets (
     branch     TEXT NOT NULL,
