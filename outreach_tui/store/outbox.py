@@ -370,10 +370,10 @@ class OutboxMixin(SyncStateMixin):
         for note in notes:
             reason = {"field": "", "code": f"review.{note.pop('decision')}",
                       "message": note.pop("comment"), "by": note.pop("decided_by")}  # fmt: skip
-            row = listed.get(note["id"])
-            if row is not None:  # already set aside (a flagged NIK): the decision comes first
-                row["sync_state"] = "sent_back"
-                row["reasons"] = [reason, *row["reasons"]]
+            aside = listed.get(note["id"])
+            if aside is not None:  # already set aside (a flagged NIK): the decision comes first
+                aside["sync_state"] = "sent_back"
+                aside["reasons"] = [reason, *aside["reasons"]]
             else:
                 rows.append({**note, "sync_state": "sent_back", "reasons": [reason]})
         return rows

@@ -31,6 +31,7 @@ logger = logging.getLogger("sync.server.console")
 SESSION_COOKIE = "outreach_console"
 LANG_COOKIE = "outreach_lang"
 PREFIX = "/console"
+Csrf = Annotated[str, Form(max_length=128)]  # the session's token, on every form
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -101,6 +102,11 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
     def checked(request: Request, who: SignedIn, csrf: str) -> None:
         if not hmac.compare_digest(csrf.encode(), who.csrf.encode()):
             raise Refused("console.csrf")
+
+    def admin(who: SignedIn) -> None:
+        """Devices, staff, targets and reports: an admin's (a 403 page for a supervisor)."""
+        if not who.staff.is_admin:
+            raise Refused("console.admin_only")
 
     Who = Annotated[SignedIn, Depends(signed_in)]
 
@@ -174,9 +180,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         return render(request, "signin.html", message=message, error=False, username=username)
 
     @router.post("/signout")
-    def signout(
-        request: Request, who: Who, csrf: Annotated[str, Form(max_length=128)] = ""
-    ) -> Response:
+    def signout(request: Request, who: Who, csrf: Csrf = "") -> Response:
         checked(request, who, csrf)
         console.sign_out(request.cookies.get(SESSION_COOKIE, ""))
         console.audit(who.staff, "sign_out")
@@ -207,7 +211,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         officer_id: Annotated[str, Form(max_length=64)] = "",
         month: Annotated[str, Form(max_length=16)] = "",
         target: Annotated[str, Form(max_length=16)] = "",
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         from sync.server.console.overview import set_target
 
@@ -249,7 +253,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         version: Annotated[int, Form(ge=1)] = 1,
         decision: Annotated[str, Form(max_length=32)] = "",
         comment: Annotated[str, Form(max_length=2000)] = "",
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
         try:
@@ -264,7 +268,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         record_id: Annotated[str, Form(max_length=64)] = "",
         version: Annotated[int, Form(ge=1)] = 1,
         comment: Annotated[str, Form(max_length=2000)] = "",
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
         try:
@@ -319,7 +323,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
     @router.post("/records/{record_id}/paid")
     def record_paid(
         request: Request, who: Who, record_id: str,
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
         try:
@@ -357,43 +361,40 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
                       **(message or said(request)))  # fmt: skip
 
     # -- devices --------------------------------------------------------------------------------
-    @router.get("/devices")
-    def devices(request: Request, who: Who) -> HTMLResponse:
+    def devices_page(request: Request, who: SignedIn, **extra: Any) -> HTMLResponse:
         branch = who.staff.branch
+        extra.setdefault("new_code", None)
         return render(
             request, "devices.html", who=who, devices=branch_devices(console, branch),
-            codes=console.pending_codes(branch), new_code=None, **said(request),
+            codes=console.pending_codes(branch), **{**said(request), **extra},
         )  # fmt: skip
+
+    @router.get("/devices")
+    def devices(request: Request, who: Who) -> HTMLResponse:
+        return devices_page(request, who)
 
     @router.post("/devices/code")
     def device_code(
         request: Request, who: Who,
         officer_id: Annotated[str, Form(max_length=64)] = "",
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
-        if not who.staff.is_admin:
-            raise Refused("console.admin_only")
-        branch = who.staff.branch
+        admin(who)
         try:
             code = console.new_setup_code(who.staff, officer_id)
         except Refused as exc:
             return back("/devices", exc.key, error=True)
-        return render(
-            request, "devices.html", who=who, devices=branch_devices(console, branch),
-            codes=console.pending_codes(branch), new_code=code, officer_id=officer_id.strip(),
-            message="", error=False,
-        )  # fmt: skip
+        return devices_page(request, who, new_code=code, officer_id=officer_id.strip())
 
     @router.post("/devices/revoke")
     def revoke(
         request: Request, who: Who,
         device_id: Annotated[str, Form(max_length=64)] = "",
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
-        if not who.staff.is_admin:
-            raise Refused("console.admin_only")
+        admin(who)
         device = storage.device(device_id)
         if device is None or device.branch != who.staff.branch:
             return back("/devices", "console.device.not_found", error=True)
@@ -408,8 +409,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
 
         from sync.server.device_report import device_report, write_csv
 
-        if not who.staff.is_admin:
-            raise Refused("console.admin_only")
+        admin(who)
         device = storage.device(device_id[:64])
         if device is None or device.branch != who.staff.branch:
             gone = translate("console.device.not_found", page_language(request))
@@ -425,10 +425,6 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
                                  "Cache-Control": "no-store"})  # fmt: skip
 
     # -- staff (admins) ---------------------------------------------------------------------------
-    def admin(who: SignedIn) -> None:
-        if not who.staff.is_admin:
-            raise Refused("console.admin_only")
-
     def staff_page(request: Request, who: SignedIn, status: int = 200, **extra: Any) -> Response:
         accounts = console.branch_staff(who.staff.branch)
         extra.setdefault("new_code", None)
@@ -445,7 +441,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         request: Request, who: Who,
         username: Annotated[str, Form(max_length=64)] = "",
         role: Annotated[str, Form(max_length=16)] = "",
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
         admin(who)
@@ -460,7 +456,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
     def staff_code(
         request: Request, who: Who,
         username: Annotated[str, Form(max_length=64)] = "",
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
         admin(who)
@@ -475,7 +471,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
     def staff_disable(
         request: Request, who: Who,
         username: Annotated[str, Form(max_length=64)] = "",
-        csrf: Annotated[str, Form(max_length=128)] = "",
+        csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
         admin(who)
