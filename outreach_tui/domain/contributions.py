@@ -207,6 +207,30 @@ def calculate(
     )
 
 
+def month_cost(
+    month: dt.date,
+    monthly_income: int | None,
+    programs: str,
+    occupation: str | None,
+    *,
+    state_funded: bool = False,
+) -> ContributionMonth:
+    """What one given contribution month costs (the rates and discounts in force for that
+    month), and when it was or is due: the arithmetic of `calculate`, for a month in arrears."""
+    table = rates()
+    month = month_start(month)
+    basis, _, _ = income_basis(monthly_income, month)
+    lines = _month(basis, _plan(_programs(programs or DEFAULT_PROGRAMS), occupation, month,
+                                state_funded))  # fmt: skip
+    return ContributionMonth(
+        month=month,
+        due_date=due_date(month, table),
+        amounts={code: payable for code, payable, _ in lines},
+        discounts={code: off for code, _, off in lines},
+        total=sum(payable for _, payable, _ in lines),
+    )
+
+
 def monthly_contribution(
     monthly_income: int | None,
     programs: str,
