@@ -84,6 +84,16 @@ VISIT_OUTCOMES: Mapping[str, str] = _labels(
     "visit_outcome", ("met", "not_home", "moved", "refused")
 )
 
+# Groups and events (DOMAIN.md 'Groups and events').
+GROUP_KINDS: Mapping[str, str] = _labels(
+    "group_kind",
+    ("wadah", "koperasi", "umkm", "pasar", "pangkalan_ojek", "komunitas_ojol", "nelayan", "desa",
+     "lainnya"),
+)  # fmt: skip
+EVENT_KINDS: Mapping[str, str] = _labels(
+    "event_kind", ("sosialisasi", "follow_up", "pendaftaran_massal")
+)
+
 SYNC_STATES: tuple[str, ...] = ("pending", "synced", "duplicate", "conflict", "rejected")
 
 PROGRAMS: Mapping[str, str] = _labels("program", ("JKK", "JKM", "JHT"))

@@ -38,6 +38,7 @@ TABLE_FILES: tuple[str, ...] = (
     "limits.toml",
     "laptop.toml",
     "console.toml",
+    "groups.toml",
 )
 
 
