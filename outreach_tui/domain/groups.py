@@ -73,12 +73,12 @@ def _area(value: object) -> tuple[Any, list[Problem]]:
 
 
 def _declared(value: object) -> tuple[Any, list[Problem]]:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int):
         return None, [fields.type_problem("declared_workers")]
-    text = str(value).strip().replace(".", "").replace(",", "") if isinstance(value, str) else value
+    text = value.strip().replace(".", "").replace(",", "") if isinstance(value, str) else value
     try:
-        number = int(text)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        number = int(text)  # "1.250" and "1,250": thousands, as officers write them
+    except ValueError:
         return None, [Problem("declared_workers", "declared_workers.format")]
     if number < 0:
         return None, [Problem("declared_workers", "declared_workers.negative")]
