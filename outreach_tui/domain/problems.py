@@ -120,6 +120,11 @@ ERROR_CODES: frozenset[str] = frozenset(
         "follows_event_id.format",
         "follows_event_id.type",
         "follows_event_id.required",
+        "group_id.unknown",
+        "event_id.format",
+        "event_id.unknown",
+        "record_id.format",
+        "record_id.unknown",
     }
 )
 

@@ -333,3 +333,67 @@ def m006_review_notes(db: Database) -> None:
         "decision TEXT NOT NULL, comment TEXT NOT NULL, decided_by TEXT, decided_at TEXT"
         ") STRICT"
     )
+
+
+_V7_GROUPS = """
+CREATE TABLE groups (
+    id TEXT PRIMARY KEY NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    region_code TEXT NOT NULL,
+    rw TEXT,
+    rt TEXT,
+    contact_name TEXT,
+    contact_phone TEXT,
+    contact_role TEXT,
+    declared_workers INTEGER CHECK (declared_workers IS NULL OR declared_workers >= 0),
+    officer_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES groups (id),
+    record_id TEXT NOT NULL REFERENCES records (id),
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (group_id, record_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX group_members_record ON group_members (record_id);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    kind TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    held INTEGER NOT NULL CHECK (held IN (0, 1)),
+    place TEXT NOT NULL,
+    group_id TEXT REFERENCES groups (id),
+    institution TEXT,
+    follows_event_id TEXT REFERENCES events (id),
+    officer_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_starts ON events (starts_at);
+CREATE TABLE attendance (
+    event_id TEXT NOT NULL REFERENCES events (id),
+    record_id TEXT NOT NULL REFERENCES records (id),
+    status_then TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (event_id, record_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX attendance_record ON attendance (record_id);
+CREATE TRIGGER attendance_immutable BEFORE UPDATE ON attendance
+BEGIN
+    SELECT RAISE(ABORT, 'attendance is an immutable event');
+END;
+"""
+
+
+@migrations()
+def m007_groups_events(db: Database) -> None:
+    """Groups (kelompok) with their members, socialisation events with their attendance
+    (DOMAIN.md 'Groups and events'). A person attended an event once (immutable, with their
+    status at that moment); a group's members and an event's details can change (versions).
+    They stay on the laptop until the sync protocol carries them (issue 14)."""
+    for statement in _split_statements(_V7_GROUPS):
+        db.execute(statement)

@@ -6,6 +6,7 @@ from .audit import AuditMixin
 from .changes import ChangesMixin
 from .conflicts import ConflictsMixin
 from .dashboard import DashboardMixin
+from .groups import GroupsMixin
 from .importing import ImportingMixin
 from .listing import ListingMixin
 from .outbox import OutboxMixin
@@ -31,6 +32,7 @@ class Store(
     DashboardMixin,
     ReportsMixin,
     RecoveryMixin,
+    GroupsMixin,
 ):
     """Records, visits, search, change log and audit log over one SQLite connection.
 

@@ -1,0 +1,230 @@
+"""Groups, their members, events and attendance on the laptop (issue 14; DOMAIN.md 'Groups and
+events'). Every write is checked by `domain.groups` first (a refused group or event raises
+`GroupError` naming each field and rule; nothing is written), versioned where it can change,
+and audited. Attendance is immutable: a person attended an event once, with their status then.
+Not yet in the change log: the sync protocol does not carry them yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .audit import AuditEntry, append_audit
+from .base import StoreBase, owned, utc_now
+from .fields import canonical_id
+
+if TYPE_CHECKING:
+    from outreach_tui.domain.problems import Problem
+
+ENROLLED = ("enrolled", "active")
+
+
+def _problem(field: str, code: str) -> Problem:
+    # The domain is imported when a group is written, not with the store (its import stays light).
+    from outreach_tui.domain.problems import Problem
+
+    return Problem(field, code)
+
+
+class GroupError(ValueError):
+    """A group, event, membership or attendance refused: `problems` name field and rule."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(", ".join(p.code for p in problems))
+        self.problems = list(problems)
+
+
+class GroupsMixin(StoreBase):
+    """Part of `Store`: groups, members, events and attendance."""
+
+    # -- groups ---------------------------------------------------------------------------
+    @owned
+    def save_group(
+        self, raw: Mapping[str, Any], *, actor: str, officer_id: str | None = None
+    ) -> str:
+        """Create or change a group (a new version when it changes); returns its id."""
+        from outreach_tui.domain.groups import GROUP_FIELDS, validate_group
+
+        check = validate_group(raw)
+        if not check.ok:
+            raise GroupError(check.errors)
+        group = check.record
+        group_id = group["id"] or str(uuid.uuid4())
+        now = utc_now()
+        columns = [name for name in GROUP_FIELDS if name != "id"]
+        with self._write() as conn:
+            old = conn.execute(
+                f"SELECT version, {', '.join(columns)} FROM groups WHERE id = ?", (group_id,)
+            ).fetchone()
+            if old is None:
+                version = 1
+                conn.execute(
+                    f"INSERT INTO groups (id, version, {', '.join(columns)}, officer_id, "
+                    f"created_at, updated_at) VALUES (?, 1, {', '.join('?' * len(columns))}, "
+                    "?, ?, ?)",
+                    (group_id, *[group[c] for c in columns], officer_id, now, now),
+                )
+                changed = [c for c in columns if group[c] is not None]
+            else:
+                changed = [c for i, c in enumerate(columns) if old[i + 1] != group[c]]
+                if not changed:
+                    return group_id
+                version = int(old[0]) + 1
+                conn.execute(
+                    f"UPDATE groups SET version = ?, {', '.join(f'{c} = ?' for c in columns)}, "
+                    "updated_at = ? WHERE id = ?",
+                    (version, *[group[c] for c in columns], now, group_id),
+                )
+            action = "create" if version == 1 else "update"
+            append_audit(conn, now, actor, [AuditEntry(action, "group", group_id, version,
+                                                       changed)])  # fmt: skip
+        return group_id
+
+    @owned
+    def add_members(self, group_id: str, record_ids: Sequence[str], *, actor: str) -> int:
+        """Make records members of a group (a record may belong to several); returns how many
+        were new. A record or group this laptop does not hold is refused, naming it."""
+        group_id = self._known("groups", group_id, "group_id")
+        ids = [canonical_id(r) for r in record_ids]
+        now = utc_now()
+        with self._write() as conn:
+            held = {
+                row[0]
+                for row in conn.execute(
+                    f"SELECT id FROM records WHERE id IN ({', '.join('?' * len(ids))})", ids
+                )
+            } if ids else set()  # fmt: skip
+            if len(held) < len(set(ids)):
+                raise GroupError([_problem("record_id", "record_id.unknown")])
+            added = 0
+            for record_id in ids:
+                added += conn.execute(
+                    "INSERT INTO group_members (group_id, record_id, added_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    (group_id, record_id, now),
+                ).rowcount
+            if added:
+                append_audit(conn, now, actor, [AuditEntry("members_added", "group", group_id,
+                                                           None, ["members"])])  # fmt: skip
+        return added
+
+    @owned
+    def groups(self) -> list[dict[str, Any]]:
+        """Every group with its coverage: members recorded, enrolled or active, declared."""
+        from outreach_tui.domain.groups import coverage
+
+        rows = self._rows(
+            "SELECT g.*, count(m.record_id) AS members, "
+            "sum(CASE WHEN r.status IN ('enrolled', 'active') THEN 1 ELSE 0 END) AS enrolled "
+            "FROM groups g LEFT JOIN group_members m ON m.group_id = g.id "
+            "LEFT JOIN records r ON r.id = m.record_id GROUP BY g.id ORDER BY g.name"
+        )
+        for row in rows:
+            row["enrolled"] = int(row["enrolled"] or 0)
+            row["of_members"], row["of_declared"] = coverage(
+                row["members"], row["enrolled"], row["declared_workers"]
+            )
+        return rows
+
+    # -- events and attendance ------------------------------------------------------------
+    @owned
+    def save_event(
+        self, raw: Mapping[str, Any], *, actor: str, officer_id: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> str:  # fmt: skip
+        """Create or change an event; returns its id."""
+        from outreach_tui.domain.groups import EVENT_FIELDS, validate_event
+
+        moment = now or dt.datetime.now(dt.UTC)
+        check = validate_event(raw, now=moment)
+        problems = list(check.errors)
+        event = check.record
+        for name, table in (("group_id", "groups"), ("follows_event_id", "events")):
+            if event[name] is not None and not self._scalar(
+                f"SELECT 1 FROM {table} WHERE id = ?", (event[name],)
+            ):
+                problems.append(_problem(name, f"{name}.format"))
+        if problems:
+            raise GroupError(problems)
+        event_id = event["id"] or str(uuid.uuid4())
+        columns = [name for name in EVENT_FIELDS if name != "id"]
+        values = [int(event[c]) if c == "held" else event[c] for c in columns]
+        stamp = utc_now()
+        with self._write() as conn:
+            old = conn.execute("SELECT version FROM events WHERE id = ?", (event_id,)).fetchone()
+            if old is None:
+                version = 1
+                conn.execute(
+                    f"INSERT INTO events (id, version, {', '.join(columns)}, officer_id, "
+                    f"created_at, updated_at) VALUES (?, 1, {', '.join('?' * len(columns))}, "
+                    "?, ?, ?)",
+                    (event_id, *values, officer_id, stamp, stamp),
+                )
+            else:
+                version = int(old[0]) + 1
+                conn.execute(
+                    f"UPDATE events SET version = ?, {', '.join(f'{c} = ?' for c in columns)}, "
+                    "updated_at = ? WHERE id = ?",
+                    (version, *values, stamp, event_id),
+                )
+            action = "create" if version == 1 else "update"
+            append_audit(conn, stamp, actor, [AuditEntry(action, "event", event_id, version,
+                                                         columns)])  # fmt: skip
+        return event_id
+
+    @owned
+    def attend(self, event_id: str, record_id: str, *, actor: str) -> bool:
+        """A person attended an event (once: a second call changes nothing); their status at
+        that moment is kept for the follow-up. Returns whether it was new."""
+        event_id = self._known("events", event_id, "event_id")
+        record_id = self._known("records", record_id, "record_id")
+        now = utc_now()
+        with self._write() as conn:
+            added = conn.execute(
+                "INSERT INTO attendance (event_id, record_id, status_then, at) "
+                "SELECT ?, id, status, ? FROM records WHERE id = ? ON CONFLICT DO NOTHING",
+                (event_id, now, record_id),
+            ).rowcount
+            if added:
+                append_audit(conn, now, actor, [AuditEntry("attended", "event", event_id, None,
+                                                           ["attendance"])])  # fmt: skip
+        return bool(added)
+
+    @owned
+    def follow_up(self, event_id: str) -> list[dict[str, Any]]:
+        """The attendees of an event with their status then and now (who registered since,
+        who is still undecided, who declined and why), by name."""
+        event_id = self._known("events", event_id, "event_id")
+        return self._rows(
+            "SELECT r.id, r.full_name, a.status_then, r.status AS status_now, "
+            "r.decline_reason, a.at FROM attendance a JOIN records r ON r.id = a.record_id "
+            "WHERE a.event_id = ? ORDER BY r.full_name",
+            (event_id,),
+        )
+
+    @owned
+    def events(self) -> list[dict[str, Any]]:
+        """Every event, newest first, with attendance and how many enrolled since."""
+        rows = self._rows(
+            "SELECT e.*, count(a.record_id) AS attended, "
+            "sum(CASE WHEN r.status IN ('enrolled', 'active') AND "
+            "a.status_then NOT IN ('enrolled', 'active') THEN 1 ELSE 0 END) AS enrolled_since "
+            "FROM events e LEFT JOIN attendance a ON a.event_id = e.id "
+            "LEFT JOIN records r ON r.id = a.record_id GROUP BY e.id ORDER BY e.starts_at DESC"
+        )
+        for row in rows:
+            row["held"] = bool(row["held"])
+            row["enrolled_since"] = int(row["enrolled_since"] or 0)
+        return rows
+
+    def _known(self, table: str, value: str, field: str) -> str:
+        try:
+            ident = canonical_id(value)
+        except ValueError:
+            raise GroupError([_problem(field, f"{field}.format")]) from None
+        if not self._scalar(f"SELECT 1 FROM {table} WHERE id = ?", (ident,)):
+            raise GroupError([_problem(field, f"{field}.unknown")])
+        return ident
