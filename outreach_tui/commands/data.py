@@ -118,6 +118,14 @@ def _check_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
 @click.option(
     "--plain", is_flag=True, help="CSV with raw values for scripts (no spreadsheet guards)."
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["records", "groups", "events", "attendance"]),
+    default="records",
+    show_default=True,
+    help="What to export: records, or groups (with coverage), events (with attendance and "
+    "enrolled since), attendance (status then and now).",
+)
 @pass_context
 def export_command(
     ctx: Context,
@@ -127,6 +135,7 @@ def export_command(
     region: str | None,
     since: str | None,
     plain: bool,
+    kind: str,
 ) -> None:
     """Export records with their sync state, contribution and KPJ number.
 
@@ -136,6 +145,9 @@ def export_command(
     if fmt == "xlsx" and out is None:
         fail("export.xlsx_needs_out", code=2)
     safe_output(ctx, out)
+    if kind != "records":
+        _export_table(ctx, kind, fmt, out, plain)
+        return
     with ctx.store() as store:
         records = store.iter_records(status=status, region_code=region, since=since)
         if out is None:
@@ -148,6 +160,22 @@ def export_command(
                 count = _write_text(fmt, records, handle, plain)
     if out is not None:
         click.echo(ctx.t("export.done", count=count, path=str(out)), err=True)
+
+
+def _export_table(ctx: Context, kind: str, fmt: str, out: Path | None, plain: bool) -> None:
+    """Groups, events or attendance, in the records' export conventions."""
+    from outreach_tui.transfer.tables import KINDS, write_table
+
+    with ctx.store() as store:
+        rows = {"groups": store.groups, "events": store.events,
+                "attendance": store.attendance_rows}[kind]()  # fmt: skip
+    if out is None:
+        write_table(rows, KINDS[kind], fmt, sys.stdout, plain=plain)
+        return
+    text = fmt != "xlsx"
+    with output_file(out, text=text, **({"newline": ""} if fmt == "csv" else {})) as handle:
+        count = write_table(rows, KINDS[kind], fmt, handle, plain=plain)
+    click.echo(ctx.t("export.done", count=count, path=str(out)), err=True)
 
 
 def _write_text(fmt: str, records: Any, handle: Any, plain: bool) -> int:

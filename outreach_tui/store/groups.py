@@ -220,6 +220,16 @@ class GroupsMixin(StoreBase):
             row["enrolled_since"] = int(row["enrolled_since"] or 0)
         return rows
 
+    @owned
+    def attendance_rows(self) -> list[dict[str, Any]]:
+        """Every attendance with its event and the person's status then and now."""
+        return self._rows(
+            "SELECT a.event_id, e.starts_at AS event_starts_at, e.place AS event_place, "
+            "a.record_id, r.full_name, a.status_then, r.status AS status_now, r.decline_reason, "
+            "a.at FROM attendance a JOIN events e ON e.id = a.event_id "
+            "JOIN records r ON r.id = a.record_id ORDER BY e.starts_at, r.full_name"
+        )
+
     def _known(self, table: str, value: str, field: str) -> str:
         try:
             ident = canonical_id(value)

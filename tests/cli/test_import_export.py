@@ -235,3 +235,49 @@ def test_guards_are_undone_only_where_written(tmp_path: Path, cell: str, value: 
     path.write_text(f"full_name,rw\nSiti,{cell}\n", encoding="utf-8")
     rows = list(read_csv(path, ("full_name", "rw")).rows())
     assert rows == [(2, {"full_name": "Siti", "rw": value}, 0)]
+
+
+def test_groups_events_and_attendance_export(tmp_path: Path, isolated_home: Path) -> None:
+    """`export --kind groups|events|attendance`: coverage, attendance, status then and now."""
+    import datetime as dt
+    import stat
+
+    from tests.conftest import unlocked_store
+
+    code, _ = import_json(write(tmp_path, "a.csv", HEADER + SITI + BUDI))
+    assert code == 0
+    store = unlocked_store(isolated_home)
+    try:
+        ids = {r["full_name"]: r["id"] for r in store.list_records(limit=5)}
+        group = store.save_group({"name": "=Pasar Baru", "kind": "pasar",
+                                  "region_code": "32.01.01.1001", "declared_workers": 4},
+                                 actor="t")  # fmt: skip
+        store.add_members(group, list(ids.values()), actor="t")
+        event = store.save_event(
+            {"kind": "sosialisasi", "starts_at": "2026-11-01 09:00", "held": True,
+             "place": "Pasar Baru", "group_id": group},
+            actor="t", now=dt.datetime(2026, 12, 6, tzinfo=dt.UTC),
+        )  # fmt: skip
+        store.attend(event, ids["Budi"], actor="t")
+    finally:
+        store.close()
+    groups = json.loads(run("export", "--kind", "groups", "--format", "json").stdout)
+    assert [(g["members"], g["enrolled"], g["of_members"], g["of_declared"]) for g in groups] == [
+        (2, 1, 50, 25)
+    ]
+    events = json.loads(run("export", "--kind", "events", "--format", "json").stdout)
+    assert [(e["attended"], e["held"], e["place"]) for e in events] == [(1, True, "Pasar Baru")]
+    text = run("export", "--kind", "attendance").stdout
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [(r["full_name"], r["status_then"], r["status_now"]) for r in rows] == [
+        ("Budi", "prospect", "prospect")
+    ]
+    sheet = tmp_path / "groups.csv"
+    assert run("export", "--kind", "groups", "--out", str(sheet)).exit_code == 0
+    assert "'=Pasar Baru" in sheet.read_text(encoding="utf-8-sig")  # no formula from data
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
+    book = tmp_path / "events.xlsx"
+    assert run("export", "--kind", "events", "--format", "xlsx", "--out", str(book)).exit_code == 0
+    from openpyxl import load_workbook
+
+    assert load_workbook(book).active.max_row == 2
