@@ -158,6 +158,20 @@ def add_staff(ctx: Context, db: str, branch: str, username: str, role: str, new_
     click.echo(ctx.t("server.staff.added", username=username.strip().lower(), code=code))
 
 
+@server.command("arrears")
+@click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
+@click.option("--branch", default=None, help="Only this kantor cabang (default: every branch).")
+@pass_context
+def arrears_command(ctx: Context, db: str, branch: str | None) -> None:
+    """Make participants with 3 or more unpaid months inactive (run daily, e.g. from cron);
+    their officers' laptops learn it with their next sync."""
+    from sync.server.arrears import sweep
+
+    with _central(db) as storage:
+        count = sweep(storage, today=dt.date.today(), branch=branch)
+    click.echo(ctx.t("server.arrears.done", count=count))
+
+
 @server.command("revoke-device")
 @click.option("--db", envvar=_DB_ENV, required=True, help=_EXISTING_DB_HELP)
 @click.option("--device", "device_id", required=True, help="The device id printed by add-device.")

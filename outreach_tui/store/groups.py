@@ -230,6 +230,19 @@ class GroupsMixin(StoreBase):
             "JOIN records r ON r.id = a.record_id ORDER BY e.starts_at, r.full_name"
         )
 
+    @owned
+    def arrears(self, *, inactive_only: bool = True) -> list[dict[str, Any]]:
+        """Participants the central API made inactive (or all it told of), by RW and name."""
+        where = "WHERE a.inactive = 1" if inactive_only else ""
+        rows = self._rows(
+            "SELECT r.id, r.full_name, r.region_code, r.rw, r.rt, r.phone, a.inactive, a.months, "
+            f"a.paid_through, a.at FROM arrears a JOIN records r ON r.id = a.record_id {where} "
+            "ORDER BY r.region_code, r.rw, r.full_name"
+        )
+        for row in rows:
+            row["inactive"] = bool(row["inactive"])
+        return rows
+
     def _known(self, table: str, value: str, field: str) -> str:
         try:
             ident = canonical_id(value)

@@ -397,3 +397,15 @@ def m007_groups_events(db: Database) -> None:
     They stay on the laptop until the sync protocol carries them (issue 14)."""
     for statement in _split_statements(_V7_GROUPS):
         db.execute(statement)
+
+
+@migrations()
+def m008_arrears(db: Database) -> None:
+    """``arrears``: what the central API said of a participant's payments (inactive after 3
+    unpaid months, active again on payment), with the months unpaid and the last month paid."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS arrears ("
+        "record_id TEXT PRIMARY KEY NOT NULL REFERENCES records (id), "
+        "inactive INTEGER NOT NULL CHECK (inactive IN (0, 1)), months INTEGER, "
+        "paid_through TEXT, at TEXT NOT NULL) STRICT"
+    )

@@ -264,6 +264,10 @@ class OutboxMixin(SyncStateMixin):
                         "UPDATE records SET status = 'active' WHERE id = ? AND status = 'enrolled'",
                         (record_id,),
                     ).rowcount
+                    if "paid_through" in fields:  # a payment: arrears cleared or moved on
+                        touched = _keep_arrears(conn, record_id, fields, inactive=False) or touched
+                elif kind == "status" and fields.get("status") == "inactive":
+                    touched = _keep_arrears(conn, record_id, fields, inactive=True)
                 elif kind == "duplicate_nik":
                     # duplicate_of null: the central API lifted the flag (docs/sync-protocol.md).
                     other = fields.get("duplicate_of")
@@ -395,5 +399,22 @@ def _keep_review_note(conn: Any, record_id: str, fields: dict[str, Any]) -> bool
         (record_id, int(fields.get("version") or 0), str(fields.get("decision") or "has_issues"),
          str(fields.get("comment") or "")[:500], str(fields.get("by") or "")[:64],
          str(fields.get("at") or "")[:40]),
+    )  # fmt: skip
+    return True
+
+
+def _keep_arrears(conn: Any, record_id: str, fields: dict[str, Any], *, inactive: bool) -> bool:
+    """What the centre says of a participant's payments (`arrears`): inactive or not, months
+    unpaid, the last month paid. The record's own status stays as the officer saved it."""
+    if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
+        return False
+    months = fields.get("months_in_arrears")
+    conn.execute(
+        "INSERT INTO arrears (record_id, inactive, months, paid_through, at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET "
+        "inactive = excluded.inactive, months = excluded.months, "
+        "paid_through = excluded.paid_through, at = excluded.at",
+        (record_id, int(inactive), int(months) if isinstance(months, int) else None,
+         str(fields.get("paid_through") or "")[:7] or None, utc_now()),
     )  # fmt: skip
     return True

@@ -319,6 +319,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX sync_receipts_branch ON sync_receipts (branch, id);
     CREATE INDEX sync_receipts_device ON sync_receipts (device_id, id);
+    -- Arrears (issue 14): the last month a participant's payments reach, and each payment.
+    ALTER TABLE records ADD COLUMN paid_through TEXT;
+    CREATE TABLE payments (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        branch      TEXT NOT NULL,
+        record_id   TEXT NOT NULL,
+        months      INTEGER NOT NULL CHECK (months >= 1),
+        paid_through TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        at          TEXT NOT NULL
+    );
+    CREATE INDEX payments_record ON payments (record_id, id);
+    CREATE INDEX records_arrears ON records (central_status, branch);
     CREATE TABLE targets (
         branch     TEXT NOT NULL,
         officer_id TEXT NOT NULL,  -- '' for the branch as a whole

@@ -39,6 +39,7 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "fields",  # the console form fields (labels) with bad input
         "target",  # a monthly enrollment target
         "top",  # the highest bar of a console chart
+        "choices",  # the allowed numbers of months of a payment
         "added",
         "folder",
         "hours",

@@ -456,13 +456,24 @@ def test_records_search_detail_payment_and_export(central_server: CentralServer)
     assert "Pembayaran tercatat" in paid.text
     changes = central_server.pull(token).json()["changes"]
     assert {"kind": "status", "record_id": siti["id"]}.items() <= changes[-1].items()
-    assert changes[-1]["fields"] == {"status": "active"}
+    this_month = dt.date.today().strftime("%Y-%m")
+    assert changes[-1]["fields"]["status"] == "active"
+    assert changes[-1]["fields"]["paid_through"] >= this_month[:4]
+    first_through = changes[-1]["fields"]["paid_through"]
     again = web.post(
         f"{central_server.url}/console/records/{siti['id']}/paid",
-        data={"csrf": csrf_of(detail)},
+        data={"csrf": csrf_of(detail), "months": "3"},
         timeout=10,
     )
-    assert "sudah aktif" in again.text
+    assert "Pembayaran tercatat" in again.text  # three more months
+    later = central_server.pull(token).json()["changes"][-1]["fields"]["paid_through"]
+    assert later > first_through
+    bad = web.post(
+        f"{central_server.url}/console/records/{siti['id']}/paid",
+        data={"csrf": csrf_of(detail), "months": "5"},
+        timeout=10,
+    )
+    assert "salah satu dari 1, 3, 6, 12" in bad.text
     # Another branch's record does not exist for this supervisor.
     gone = web.get(f"{central_server.url}/console/records/{hidden['id']}", timeout=10)
     assert gone.status_code == 404 and "Siti Depok" not in gone.text

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from outreach_tui.slips import codec
+from sync.server import arrears
 from sync.server import central_sql as sql
-from sync.server.central import PaidResult, mark_paid
+from sync.server.arrears import PaymentResult
 from sync.server.console.store import ConsoleStore, Refused, Staff
 from sync.server.export import CENTRAL_FIELDS, central_row, write_csv
 from sync.server.sqlite_writer import _state
@@ -106,15 +107,24 @@ def detail(console: ConsoleStore, branch: str, record_id: str) -> dict[str, Any]
             "visits": shown_visits}  # fmt: skip
 
 
-def record_payment(console: ConsoleStore, staff: Staff, record_id: str) -> PaidResult:
-    """A first payment recorded at the branch: the participant becomes `active` and the
-    officer's laptop learns it with its next pull (the rules of `central.mark_paid`)."""
-    state = console.storage.record(record_id)
-    if state is None or state.branch != staff.branch:
+def record_payment(
+    console: ConsoleStore, staff: Staff, record_id: str, months: int = 1
+) -> PaymentResult:
+    """A payment recorded at the branch (`sync.server.arrears.record_payment`): the first makes
+    an enrolled participant active, a later one moves the paid-through month on and may make an
+    inactive participant active again; the officer's laptop learns it with its next pull."""
+    from outreach_tui.domain.codes import PAYMENT_PERIODS
+
+    if months not in PAYMENT_PERIODS:
+        raise Refused("console.paid.months", choices=", ".join(map(str, PAYMENT_PERIODS)))
+    result = arrears.record_payment(console.storage, record_id, months,
+                                    today=console.now().date(), by=staff.username,
+                                    branch=staff.branch)  # fmt: skip
+    if result.outcome == "not_found":
         raise Refused("console.review.not_found")
-    result = mark_paid(console.storage, record_id, today=console.now().date())
-    if result.outcome == "paid":
-        console.audit(staff, "payment", record_id=record_id)
+    if result.outcome in ("paid", "reactivated"):
+        console.audit(staff, "payment", record_id=record_id,
+                      detail={"months": months, "paid_through": result.paid_through})  # fmt: skip
     return result
 
 

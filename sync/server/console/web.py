@@ -323,15 +323,38 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
     @router.post("/records/{record_id}/paid")
     def record_paid(
         request: Request, who: Who, record_id: str,
+        months: Annotated[int, Form(ge=1, le=12)] = 1,
         csrf: Csrf = "",
     ) -> Response:  # fmt: skip
         checked(request, who, csrf)
         try:
-            result = records.record_payment(console, who.staff, record_id[:64])
+            result = records.record_payment(console, who.staff, record_id[:64], months)
         except Refused as exc:
-            return back("/records", exc.key, error=True)
+            shown = records.detail(console, who.staff.branch, record_id[:64])
+            if shown is None:
+                return back("/records", exc.key, error=True)
+            return render(request, "record.html", 422, who=who, found=shown,
+                          message=refused(request, exc), error=True)  # fmt: skip
         key = f"console.paid.{result.outcome}"
-        return back(f"/records/{result.record_id}", key, error=result.outcome != "paid")
+        ok = result.outcome in ("paid", "reactivated")
+        return back(f"/records/{result.record_id}", key, error=not ok)
+
+    @router.get("/arrears")
+    def arrears_page(request: Request, who: Who) -> Response:
+        from sync.server.arrears import arrears_list
+
+        listed = arrears_list(console, who.staff.branch, console.now().date())
+        names = {s.record_id: s for s in (console.storage.record(r["record_id"]) for r in listed)
+                 if s is not None}  # fmt: skip
+        per_officer: dict[str, int] = {}
+        per_place: dict[str, int] = {}
+        for row in listed:
+            per_officer[row["officer_id"]] = per_officer.get(row["officer_id"], 0) + 1
+            place = f"{row['region_code'] or '-'} RW {row['rw'] or '-'}"
+            per_place[place] = per_place.get(place, 0) + 1
+        return render(request, "arrears.html", who=who, listed=listed, states=names,
+                      per_officer=sorted(per_officer.items()),
+                      per_place=sorted(per_place.items()), **said(request))  # fmt: skip
 
     # -- sync receipts ----------------------------------------------------------------------------
     @router.get("/receipts")
