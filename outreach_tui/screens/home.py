@@ -63,6 +63,7 @@ class HomeFigures:
     overdue: int
     due_today: int
     follow_ups: list[dict[str, Any]] = field(default_factory=list)
+    inactive: list[dict[str, Any]] = field(default_factory=list)  # in arrears (the centre says)
     coverage: Coverage = field(default_factory=Coverage)
     backup_due: bool = False  # changes waited unsent too long and no backup was made since
 
@@ -105,6 +106,7 @@ def count_home(
         follow_ups=store.list_records(
             follow_up_due=today, order_by="follow_up", limit=FOLLOW_UP_ROWS
         ),
+        inactive=store.arrears()[:FOLLOW_UP_ROWS],
         coverage=store.area_coverage(area_code) if area_code else Coverage(),
         backup_due=backup_due(store, backup_hours),
     )
@@ -315,10 +317,16 @@ class HomeScreen(OutreachScreen):
             place = f"{record.get('rw') or '-'}/{record.get('rt') or '-'}"
             prompt = f"{mark:<9} {_short_day(day)}  {record['full_name']} · {place}"
             options.add_option(Option(prompt, id=record["id"]))
-        if not figures.follow_ups:
+        for person in figures.inactive:  # participants to bring back (a visit, a payment)
+            mark = self.t("home.inactive", months=person.get("months") or "3+")
+            place = f"{person.get('rw') or '-'}/{person.get('rt') or '-'}"
+            options.add_option(Option(f"{mark:<15} {person['full_name']} · {place}",
+                                      id=f"inactive-{person['id']}"))  # fmt: skip
+        shown = len(figures.follow_ups) + len(figures.inactive)
+        if not shown:
             options.add_option(Option(self.t("home.no_follow_ups"), disabled=True))
         else:
-            options.highlighted = min(highlighted or 0, len(figures.follow_ups) - 1)
+            options.highlighted = min(highlighted or 0, shown - 1)
 
     def _show_coverage(self, coverage: Coverage) -> None:
         """One row per RW; the current RW also split by RT (compact: short status names)."""
@@ -369,7 +377,7 @@ class HomeScreen(OutreachScreen):
         """Enter on a follow-up opens that person's record."""
         event.stop()
         if event.option.id:
-            self.post_message(messages.OpenRecord(event.option.id))
+            self.post_message(messages.OpenRecord(event.option.id.removeprefix("inactive-")))
 
 
 def _by_rw(

@@ -93,6 +93,7 @@ class RecordDetailScreen(OutreachScreen):
         self.record_id = record_id
         self.record: dict[str, Any] | None = None
         self.visits: list[dict[str, Any]] = []
+        self.arrears: dict[str, Any] | None = None  # what the centre said of the payments
         self.reveal_nik = False
 
     def compose(self) -> ComposeResult:
@@ -130,6 +131,7 @@ class RecordDetailScreen(OutreachScreen):
         store = self.session.store
         self.record = store.get_record(self.record_id)
         self.visits = list(reversed(store.visits_for(self.record_id))) if self.record else []
+        self.arrears = store.arrears_of(self.record_id) if self.record else None
         reasons: list[dict[str, Any]] = []
         if self.record is not None and self.record.get("sync_state") in SET_ASIDE:
             reasons = [r for r in store.set_aside() if r.get("id") == self.record["id"]]
@@ -162,7 +164,35 @@ class RecordDetailScreen(OutreachScreen):
         return self.t(f"label.field.{name}")
 
     def _label_status(self, record: Mapping[str, Any]) -> str:
+        if self.arrears and self.arrears["inactive"]:  # said by the centre
+            return self.t("label.status.inactive")
         return self.t(f"label.status.{record.get('status') or codes.DEFAULT_STATUS}")
+
+    def _arrears_row(self, record: Mapping[str, Any]) -> str | None:
+        """What is owed (each month at its own rates and discounts), as the centre last said."""
+        told = self.arrears
+        if not told:
+            return None
+        through = told.get("paid_through")
+        if not told["inactive"]:
+            return self.t("detail.arrears.paid", paid_through=through or "-")
+        from outreach_tui.domain.arrears import arrears
+        from outreach_tui.domain.formats import rupiah
+
+        first = str(record.get("created_at") or self.session.today().isoformat())[:7] + "-01"
+        try:
+            owed = arrears(
+                dt.date.fromisoformat(through + "-01") if through else None,
+                first_month=dt.date.fromisoformat(first), today=self.session.today(),
+                monthly_income=record.get("monthly_income"),
+                programs=str(record.get("programs") or "JKK,JKM"),
+                occupation=record.get("occupation"),
+            )  # fmt: skip
+        except (LookupError, ValueError):
+            return self.t("detail.arrears.inactive_plain", months=told.get("months") or "-")
+        return self.t("detail.arrears.inactive", months=owed.months_unpaid,
+                      paid_through=through or "-",
+                      owed=rupiah(owed.total_owed, self.session.lang))  # fmt: skip
 
     def _person_rows(self, record: Mapping[str, Any]) -> _Rows:
         nik = record.get("nik")
@@ -209,6 +239,9 @@ class RecordDetailScreen(OutreachScreen):
 
     def _status_rows(self, record: Mapping[str, Any]) -> _Rows:
         rows = [(self._label("status"), self._label_status(record))]
+        owed = self._arrears_row(record)
+        if owed:
+            rows.append((self.t("detail.arrears.label"), owed))
         reason = record.get("decline_reason")
         if reason:
             label = codes.DECLINE_REASONS.get(str(reason))

@@ -243,6 +243,18 @@ class GroupsMixin(StoreBase):
             row["inactive"] = bool(row["inactive"])
         return rows
 
+    @owned
+    def arrears_of(self, record_id: str) -> dict[str, Any] | None:
+        """What the central API last said of one participant's payments, or None."""
+        rows = self._rows(
+            "SELECT inactive, months, paid_through, at FROM arrears WHERE record_id = ?",
+            (record_id,),
+        )
+        if not rows:
+            return None
+        rows[0]["inactive"] = bool(rows[0]["inactive"])
+        return rows[0]
+
     def _known(self, table: str, value: str, field: str) -> str:
         try:
             ident = canonical_id(value)
