@@ -81,8 +81,9 @@ STATUS_LABELS: Mapping[str, str] = _labels("status", STATUSES)
 DEFAULT_STATUS = "prospect"
 
 VISIT_OUTCOMES: Mapping[str, str] = _labels(
-    "visit_outcome", ("met", "not_home", "moved", "refused")
+    "visit_outcome", ("met", "not_home", "moved", "refused", "janji_bayar")
 )
+PROMISE_OUTCOME = "janji_bayar"  # promised to pay: the day promised becomes the follow-up
 
 # Groups and events (DOMAIN.md 'Groups and events').
 GROUP_KINDS: Mapping[str, str] = _labels(

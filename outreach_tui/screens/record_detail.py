@@ -395,10 +395,15 @@ class RecordDetailScreen(OutreachScreen):
     def _visit_entered(self, entry: VisitEntry | None) -> None:
         if entry is None or self.record is None:
             return
+        note = entry.note
+        if entry.promised_on:  # said in the visit itself, and the day becomes the follow-up
+            said = self.t("detail.visit.promise_note",
+                          day=iso_day_text(entry.promised_on))  # fmt: skip
+            note = f"{said}. {note}" if note else said
         visit = {
             "record_id": self.record_id,
             "outcome": entry.outcome,
-            "note": entry.note,
+            "note": note,
             "region_code": self.record.get("region_code") or self.session.settings.area_code,
             "rw": self.record.get("rw"),
             "rt": self.record.get("rt"),
@@ -406,7 +411,12 @@ class RecordDetailScreen(OutreachScreen):
         try:
             officer = self.session.officer_id
             self.session.store.add_visit(visit, actor=officer, officer_id=officer)
-        except ValueError as exc:
+            if entry.promised_on:
+                record = dict(self.record, follow_up_on=entry.promised_on)
+                version = int(self.record["version"])
+                store = self.session.store
+                store.save_record(record, actor=officer, expected_version=version)
+        except (ValueError, StaleVersionError) as exc:
             self._say(self.t("detail.visit.failed", reason=str(exc)), error=True)
             return
         self.post_message(messages.RecordsChanged((self.record_id,)))

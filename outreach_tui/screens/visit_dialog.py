@@ -35,6 +35,7 @@ class VisitEntry:
 
     outcome: str
     note: str
+    promised_on: str | None = None  # janji_bayar: the day promised (ISO), the next follow-up
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class VisitDialog(OutreachModal):
             with RadioSet(id="visit-outcome"):
                 for code, label in codes.VISIT_OUTCOMES.items():
                     yield RadioButton(self.t(label), id=f"outcome-{code}")
+            yield Label(self.t("detail.visit_dialog.promise"), id="visit-promise-label",
+                        classes="field-label")  # fmt: skip
+            yield Input(id="visit-promise", max_length=40)
             yield Label(self.t("detail.visit_dialog.note"), classes="field-label")
             yield Input(id="visit-note", max_length=MAX_NOTES_LENGTH)
             yield Static("", id="visit-message", classes="field-error", markup=False)
@@ -74,7 +78,17 @@ class VisitDialog(OutreachModal):
 
     def on_mount(self) -> None:
         """Start on the outcomes."""
+        self._show_promise(False)
         self.query_one("#visit-outcome", RadioSet).focus()
+
+    def _show_promise(self, shown: bool) -> None:
+        self.query_one("#visit-promise-label").display = shown
+        self.query_one("#visit-promise").display = shown
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        """The day promised is asked only for "janji bayar"."""
+        chosen = event.pressed.id or ""
+        self._show_promise(chosen == f"outcome-{codes.PROMISE_OUTCOME}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the note saves."""
@@ -94,7 +108,17 @@ class VisitDialog(OutreachModal):
         if problems:
             message.update(problems[0].message(self.session.lang))
             return
-        self.dismiss(VisitEntry(button.id.removeprefix("outcome-"), str(note or "")))
+        outcome = button.id.removeprefix("outcome-")
+        promised: str | None = None
+        if outcome == codes.PROMISE_OUTCOME:
+            text = self.query_one("#visit-promise", Input).value.strip()
+            day, wrong = fields.read_date(text, "follow_up_on") if text else (None, [])
+            if wrong or not isinstance(day, dt.date) or day < self.session.today():
+                message.update(self.t("detail.visit_dialog.promise_needed"))
+                self.query_one("#visit-promise", Input).focus()
+                return
+            promised = day.isoformat()
+        self.dismiss(VisitEntry(outcome, str(note or ""), promised))
 
     def action_cancel(self) -> None:
         """Close without logging anything."""

@@ -409,3 +409,43 @@ def m008_arrears(db: Database) -> None:
         "inactive INTEGER NOT NULL CHECK (inactive IN (0, 1)), months INTEGER, "
         "paid_through TEXT, at TEXT NOT NULL) STRICT"
     )
+
+
+_V9_VISIT_OUTCOMES = """
+CREATE TABLE visits_v9 (
+    id TEXT PRIMARY KEY NOT NULL,
+    record_id TEXT REFERENCES records (id),
+    at TEXT NOT NULL,
+    region_code TEXT,
+    rw TEXT,
+    rt TEXT,
+    outcome TEXT NOT NULL CHECK (
+        outcome = 'met' OR outcome = 'not_home' OR outcome = 'moved' OR outcome = 'refused'
+        OR outcome = 'janji_bayar'
+    ),
+    note TEXT,
+    officer_id TEXT,
+    created_at TEXT NOT NULL
+) STRICT;
+INSERT INTO visits_v9 (id, record_id, at, region_code, rw, rt, outcome, note, officer_id,
+                       created_at)
+    SELECT id, record_id, at, region_code, rw, rt, outcome, note, officer_id, created_at
+    FROM visits;
+DROP TABLE visits;
+ALTER TABLE visits_v9 RENAME TO visits;
+CREATE INDEX visits_record ON visits (record_id, at);
+CREATE INDEX visits_at ON visits (at);
+CREATE INDEX visits_area ON visits (region_code, rw, rt, at);
+CREATE TRIGGER visits_immutable BEFORE UPDATE ON visits
+BEGIN
+    SELECT RAISE(ABORT, 'visits are immutable events');
+END;
+"""
+
+
+@migrations()
+def m009_visit_promise(db: Database) -> None:
+    """A visit outcome `janji_bayar` (a participant in arrears promised to pay; the promised
+    day becomes the record's follow-up). SQLite cannot widen a CHECK: the table is rebuilt."""
+    for statement in _split_statements(_V9_VISIT_OUTCOMES):
+        db.execute(statement)

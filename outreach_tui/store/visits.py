@@ -11,7 +11,7 @@ from .changes import log_changes
 from .fields import canonical_id, new_id
 
 VISIT_FIELDS: tuple[str, ...] = ("record_id", "at", "region_code", "rw", "rt", "outcome", "note")
-OUTCOMES = frozenset({"met", "not_home", "moved", "refused"})
+OUTCOMES = frozenset({"met", "not_home", "moved", "refused", "janji_bayar"})  # as the CHECK (m009)
 _COLUMNS = ("id", *VISIT_FIELDS, "officer_id", "created_at")
 _SELECT = ", ".join(_COLUMNS)
 

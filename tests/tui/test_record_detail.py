@@ -420,3 +420,33 @@ async def test_language_change_redraws_the_record(make_tui: Any, ready_home: Pat
         await wait_for(pilot, lambda: "Not sent yet" in shown(app.screen, "#detail-sync"))
         assert "Siti Aminah" in shown(app.screen, "#detail-person")
         assert NIK[-4:] in shown(app.screen, "#detail-person")
+
+
+async def test_a_promise_to_pay_needs_its_day_and_becomes_the_follow_up(
+    make_tui: Any, ready_home: Path
+) -> None:
+    from outreach_tui.screens.visit_dialog import VisitDialog
+
+    record_id = store_person(ready_home)
+    app = _app(make_tui)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(pilot, record_id)
+        await pilot.press("f11")
+        await wait_for(pilot, lambda: isinstance(app.screen, VisitDialog))
+        promise = app.screen.query_one("#visit-promise", Input)
+        assert not promise.display  # asked only for "janji bayar"
+        await _pick(pilot, "outcome-janji_bayar")
+        await wait_for(pilot, lambda: promise.display)
+        await pilot.press("ctrl+s")  # no day given: said, nothing saved
+        await pilot.pause()
+        assert "Tanggal janji bayar wajib" in shown(app.screen, "#visit-message")
+        promised = TODAY + dt.timedelta(days=10)
+        promise.value = promised.strftime("%d/%m/%Y")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen)
+        (visit,) = app.session.store.visits_for(record_id)
+        assert visit["outcome"] == "janji_bayar"
+        assert visit["note"] == f"Janji bayar {promised.strftime('%d/%m/%Y')}"
+        record = app.session.store.get_record(record_id)
+        assert record["follow_up_on"] == promised.isoformat()
+        assert "Janji bayar" in shown(screen, "#detail-visits")
