@@ -174,6 +174,8 @@ def slip(
     key = _ready(ctx)
     with ctx.store() as store:
         record = store.get_record(record_id)
+        if record is not None:  # an inactive participant's slip says so
+            record["arrears"] = store.arrears_of(record["id"])
     if record is None:
         fail("slip.not_found", id=record_id)
     try:
@@ -268,6 +270,7 @@ def slips(
         for record in select_records(
             store, status=status, day=day.date() if day else None, region=region
         ):
+            record = {**record, "arrears": store.arrears_of(record["id"])}
             try:
                 document.add(
                     make_slip(record, ctx.settings, key, issued=issued, lang=ctx.lang), size

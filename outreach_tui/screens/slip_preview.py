@@ -106,6 +106,8 @@ class SlipPreviewScreen(OutreachScreen):
         if not self.session.is_unlocked:
             return
         record = self.session.store.get_record(self.record_id)
+        if record is not None:  # what the centre said of the payments: the slip says it too
+            record["arrears"] = self.session.store.arrears_of(self.record_id)
         printer = self.session.store.get_meta(PRINTER_META) or ""
         self.query_one("#slip-printer", Input).value = printer
         if record is None:

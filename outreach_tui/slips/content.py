@@ -142,6 +142,12 @@ def make_slip(
     )
     if record.get("kpj_number"):  # assigned by the central API once the enrollment arrived
         person += (Field(translate("label.field.kpj_number", lang), str(record["kpj_number"])),)
+    told = record.get("arrears") or {}
+    inactive = bool(told.get("inactive"))
+    if inactive:  # the central API said so: the slip says it before anything else is read
+        said = translate("slip.inactive", lang, months=told.get("months") or "3+",
+                         paid_through=told.get("paid_through") or "-")  # fmt: skip
+        person = (Field(translate("slip.status", lang), said), *person)
     officer_name = str(getattr(settings, "officer_name", "") or "")
     officer_id = str(getattr(settings, "officer_id", "") or "")
     branch = str(getattr(settings, "branch", "") or "-")
@@ -173,6 +179,7 @@ def make_slip(
             Field(translate("slip.issued", lang), long_date(issued, lang)),
         ),
         notes=(
+            *((translate("slip.note.inactive", lang),) if inactive else ()),
             translate("slip.note.cover", lang),
             translate("slip.note.privacy", lang),
             translate("slip.note.qr", lang),

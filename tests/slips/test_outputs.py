@@ -229,3 +229,18 @@ def test_kpj_number_shown_once_assigned(device_key: DeviceKey, tmp_path: Path) -
         assert "26011234567" in pdf_text(pdf.render_pdf([slip], size), tmp_path)
     assert b"26011234567" in thermal.escpos_bytes(slip, "58mm")
     assert "26011234567" in text.render_text(slip)
+
+
+def test_the_slip_of_an_inactive_participant_says_so(device_key: DeviceKey) -> None:
+    """Issue 14: what the central API said of the payments is on the slip, first."""
+    told = {"inactive": True, "months": 4, "paid_through": "2026-07"}
+    record = {**person(), "arrears": told}
+    slip = make_slip(record, OFFICER, device_key, issued=ISSUED)
+    assert slip.person[0].value == "TIDAK AKTIF - menunggak 4 bulan (dibayar s.d. 2026-07)"
+    assert slip.notes[0].startswith("Peserta tidak aktif")
+    assert "TIDAK AKTIF" in text.render_text(slip)
+    paid = make_slip({**record, "arrears": {**told, "inactive": False}}, OFFICER, device_key,
+                     issued=ISSUED)  # fmt: skip
+    assert "TIDAK AKTIF" not in paid.all_text()
+    english = make_slip(record, OFFICER, device_key, issued=ISSUED, lang="en")
+    assert english.person[0].value.startswith("INACTIVE - 4 months unpaid")
