@@ -25,6 +25,7 @@ from outreach_tui import messages
 from outreach_tui.domain.codes import STATUSES
 from outreach_tui.screens.base import OutreachScreen, localize_bindings
 from outreach_tui.screens.records_source import (
+    INACTIVE,
     SEARCH_LIMIT,
     SORTS,
     SYNC_STATES,
@@ -273,7 +274,7 @@ class RecordsScreen(OutreachScreen):
 
     def action_cycle_status(self) -> None:
         """Next status to show: any, then each status in turn."""
-        self._cycle("status", ["", *STATUSES])
+        self._cycle("status", ["", *STATUSES, INACTIVE])
 
     def action_cycle_sync(self) -> None:
         """Next sync state to show: any, then each state in turn."""

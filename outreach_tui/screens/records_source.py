@@ -46,6 +46,9 @@ class View:
     order_by: str = "name"
 
 
+INACTIVE = "inactive"  # the status filter's extra choice: participants in arrears
+
+
 def store_filters(view: View, settings: Settings, today: date) -> dict[str, Any]:
     """The store's list filters for a view (the scope comes from the working area)."""
     filters: dict[str, Any] = {}
@@ -55,7 +58,9 @@ def store_filters(view: View, settings: Settings, today: date) -> dict[str, Any]
             filters["rw"] = settings.area_rw
             if view.scope == "rt" and settings.area_rt:
                 filters["rt"] = settings.area_rt
-    if view.status:
+    if view.status == INACTIVE:  # not a status of its own: what the centre said (arrears)
+        filters["inactive"] = True
+    elif view.status:
         filters["status"] = view.status
     if view.sync_state:
         filters["sync_state"] = view.sync_state

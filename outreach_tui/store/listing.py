@@ -47,8 +47,11 @@ def _where(
     since: str | None = None,
     sync_state: str | None = None,
     follow_up_due: date | str | None = None,
+    inactive: bool | None = None,
 ) -> tuple[list[str], list[Any]]:
     """SQL conditions and parameters for the list filters (None means "any").
+
+    ``inactive`` keeps the participants the central API made inactive (in arrears).
 
     ``region_code`` above desa level (``32.01``) matches every desa below it. ``alias``
     (``"r."``) prefixes every column, for a query where ``records`` has an alias.
@@ -77,6 +80,10 @@ def _where(
         due = follow_up_due.isoformat() if isinstance(follow_up_due, date) else follow_up_due
         clauses.append(f"{alias}follow_up_on <= ?")
         params.append(due)
+    if inactive:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM arrears a WHERE a.record_id = {alias}id AND a.inactive = 1)"
+        )
     return clauses, params
 
 
@@ -134,6 +141,7 @@ class ListingMixin(StoreBase):
         since: str | None = None,
         sync_state: str | None = None,
         follow_up_due: date | str | None = None,
+        inactive: bool | None = None,
         order_by: OrderBy = "name",
         offset: int = 0,
         limit: int | None = None,
@@ -151,6 +159,7 @@ class ListingMixin(StoreBase):
             "since": since,
             "sync_state": sync_state,
             "follow_up_due": follow_up_due,
+            "inactive": inactive,
         }
         sql, params = _query(order_by, filters, limit=limit, offset=offset)
         return [public_record(row) for row in self._rows(sql, params)]

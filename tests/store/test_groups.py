@@ -104,3 +104,27 @@ def test_an_event_its_attendance_and_the_follow_up(store: Store) -> None:
     assert store.verify_audit() is None  # every write above is in the intact audit chain
     actions = {(r["action"], r["entity"]) for r in store._rows("SELECT action, entity FROM audit")}
     assert {("attended", "event"), ("create", "group"), ("create", "event")} <= actions
+
+
+def test_inactive_participants_are_a_list_filter(store: Store) -> None:
+    """What the central API said of the payments (issue 14): the list and search filter it."""
+    ids = _people(store, "enrolled", "enrolled", "prospect")
+    store.apply_server_changes(
+        [{"kind": "status", "record_id": ids[0],
+          "fields": {"status": "inactive", "months_in_arrears": 4, "paid_through": "2026-07"}},
+         {"kind": "status", "record_id": ids[1],
+          "fields": {"status": "active", "months_in_arrears": 0, "paid_through": "2026-12"}}],
+        cursor=2,
+    )  # fmt: skip
+    assert [r["id"] for r in store.list_records(inactive=True)] == [ids[0]]
+    assert store.count_records(inactive=True) == 1
+    assert [r["id"] for r in store.search("Warga", inactive=True)] == [ids[0]]
+    assert store.page_after(None, 10, inactive=True).rows[0]["id"] == ids[0]
+    assert store.arrears_of(ids[1]) == {"inactive": False, "months": 0,
+                                        "paid_through": "2026-12",
+                                        "at": store.arrears_of(ids[1])["at"]}  # fmt: skip
+    # An older laptop's kind of change (no months): still kept as inactive.
+    store.apply_server_changes(
+        [{"kind": "status", "record_id": ids[2], "fields": {"status": "inactive"}}], cursor=3
+    )
+    assert store.count_records(inactive=True) == 2
