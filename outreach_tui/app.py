@@ -34,7 +34,7 @@ def _lazy(module: str, name: str) -> Callable[[], Screen[Any]]:
 
 
 SCREEN_STYLES = ("home", "records", "record_form", "record_detail", "reports", "sync",
-                 "sync_dialog", "area", "settings")  # fmt: skip
+                 "sync_dialog", "area", "settings", "events", "attendance")  # fmt: skip
 # Imported in a thread once the officer is in, so a screen's first key does not pay for it.
 WARM_MODULES = ("outreach_tui.screens.record_form", "outreach_tui.screens.record_detail",
                 "outreach_tui.screens.records", "outreach_tui.screens.reports",
@@ -78,6 +78,7 @@ class OutreachApp(App[None]):
         Binding("f6", "go('reports')", "key.reports", priority=True),
         Binding("f7", "area", "key.area", priority=True),
         Binding("f8", "settings", "key.settings", priority=True),
+        Binding("ctrl+e", "events", "key.events", priority=True),
         Binding("ctrl+l", "lock", "key.lock", priority=True),
         Binding("ctrl+q", "quit", "key.quit", priority=True),
         # Textual's own palette binding says "palette" in English: this one is translated.
@@ -230,6 +231,13 @@ class OutreachApp(App[None]):
             from outreach_tui.screens.area import AreaScreen
 
             self.push_screen(AreaScreen())
+
+    def action_events(self) -> None:
+        """Kegiatan: socialisation events and their quick attendance."""
+        if self.session.is_unlocked:
+            from outreach_tui.screens.events import EventsScreen
+
+            self.push_screen(EventsScreen())
 
     def action_settings(self) -> None:
         """Change the officer's settings."""

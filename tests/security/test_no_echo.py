@@ -40,6 +40,12 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "target",  # a monthly enrollment target
         "top",  # the highest bar of a console chart
         "choices",  # the allowed numbers of months of a payment
+        "paid_through",  # the last month a participant paid (YYYY-MM)
+        "owed",  # what a participant in arrears owes (rupiah)
+        "place",  # an event's place (a market, a village hall)
+        "when",  # when an event starts
+        "since",  # attendees enrolled since an event (a count)
+        "undecided",  # attendees still undecided (a count)
         "added",
         "folder",
         "hours",
@@ -204,6 +210,7 @@ DISPLAY_KEYS = frozenset(
         "records.count_search",
         "records.count_search_more",
         "form.title.edit",
+        "attendance.known",  # the quick attendance names who may already be recorded
         "form.nik_region",
         "form.saved",
         "form.calc.discounts",

@@ -1,0 +1,139 @@
+"""Kegiatan (events): socialisation sessions and follow-ups with groups (issue 14). The list of
+events with attendance and how many enrolled since; a new event in one line of boxes; Enter
+opens the quick attendance (`attendance.py`); Ctrl+F shows an earlier event's attendees with
+their status then and now (who registered since, who is undecided, who declined and why)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Header, Input, Label, Static
+
+from outreach_tui.domain import codes
+from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.store.groups import GroupError
+from outreach_tui.widgets.footer import KeyFooter
+
+NEW_FIELDS = ("ev-kind", "ev-starts", "ev-place", "ev-partner")
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+class EventsScreen(OutreachScreen):
+    """Events: Enter on one opens its attendance; Ctrl+S saves the new event typed above."""
+
+    CSS_PATH = "events.tcss"
+    AUTO_FOCUS = "#ev-place"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "key.save"),
+        Binding("ctrl+f", "follow_up", "key.events_follow_up"),
+        Binding("escape", "leave", "key.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="ev-body"):
+            yield Static(self.t("events.title"), classes="dialog-title")
+            with Horizontal(id="ev-new"):
+                for name in NEW_FIELDS:
+                    with Vertical(classes="ev-cell"):
+                        yield Label(self.t(f"events.{name}"), classes="field-label")
+                        yield Input(id=name, max_length=200)
+            yield Static("", id="ev-message", classes="message", markup=False)
+            yield DataTable(id="ev-list", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="ev-follow-title", classes="section-title", markup=False)
+            yield DataTable(id="ev-follow", cursor_type="row", zebra_stripes=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        now = dt.datetime.now(WIB)
+        self.query_one("#ev-kind", Input).value = "sosialisasi"
+        self.query_one("#ev-starts", Input).value = now.strftime("%Y-%m-%d %H:%M")
+        table = self.query_one("#ev-list", DataTable)
+        for column in ("when", "kind", "place", "attended", "enrolled"):
+            table.add_column(self.t(f"events.col.{column}"), key=column)
+        follow = self.query_one("#ev-follow", DataTable)
+        for column in ("name", "then", "now", "reason"):
+            follow.add_column(self.t(f"events.follow.{column}"), key=column)
+        self.query_one("#ev-follow").display = False
+        self.load()
+
+    def load(self) -> None:
+        table = self.query_one("#ev-list", DataTable)
+        table.clear()
+        for event in self.session.store.events():
+            kind = codes.EVENT_KINDS.get(event["kind"])
+            table.add_row(event["starts_at"][:16].replace("T", " "),
+                          self.t(kind) if kind else event["kind"], event["place"],
+                          str(event["attended"]), str(event["enrolled_since"]),
+                          key=event["id"])  # fmt: skip
+
+    def on_screen_resume(self) -> None:
+        """Back from the attendance: the counts moved."""
+        if self.is_mounted:
+            self.load()
+
+    def action_save(self) -> None:
+        """Save the new event typed in the boxes (held when it has started)."""
+        kind, starts, place, partner = (self.query_one(f"#{n}", Input).value for n in NEW_FIELDS)
+        now = dt.datetime.now(WIB)
+        raw: dict[str, Any] = {"kind": kind, "starts_at": starts, "place": place,
+                               "institution": partner}  # fmt: skip
+        try:
+            moment = dt.datetime.fromisoformat(starts.strip()).replace(tzinfo=WIB)
+            raw["held"] = moment <= now
+        except ValueError:
+            pass
+        message = self.query_one("#ev-message", Static)
+        officer = self.session.officer_id
+        try:
+            event_id = self.session.store.save_event(raw, actor=officer, officer_id=officer,
+                                                     now=now)  # fmt: skip
+        except GroupError as exc:
+            lang = self.session.lang
+            message.update("\n".join(p.message(lang) for p in exc.problems))
+            message.set_class(True, "field-error")
+            return
+        message.update(self.t("events.saved"))
+        message.set_class(False, "field-error")
+        self.load()
+        table = self.query_one("#ev-list", DataTable)
+        table.move_cursor(row=table.get_row_index(event_id))
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an event: its quick attendance."""
+        if event.data_table.id != "ev-list" or event.row_key.value is None:
+            return
+        from outreach_tui.screens.attendance import AttendanceScreen
+
+        self.app.push_screen(AttendanceScreen(str(event.row_key.value)))
+
+    def action_follow_up(self) -> None:
+        """The highlighted event's attendees with their status then and now."""
+        table = self.query_one("#ev-list", DataTable)
+        if not table.row_count:
+            return
+        event_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        rows = self.session.store.follow_up(str(event_id))
+        follow = self.query_one("#ev-follow", DataTable)
+        follow.clear()
+        for row in rows:
+            reason = codes.DECLINE_REASONS.get(str(row.get("decline_reason") or ""))
+            follow.add_row(row["full_name"], self.t(f"label.status.{row['status_then']}"),
+                           self.t(f"label.status.{row['status_now']}"),
+                           self.t(reason) if reason else "-")  # fmt: skip
+        since = sum(1 for r in rows if r["status_now"] in ("enrolled", "active")
+                    and r["status_then"] not in ("enrolled", "active"))  # fmt: skip
+        undecided = sum(1 for r in rows if r["status_now"] in ("prospect", "interested"))
+        self.query_one("#ev-follow-title", Static).update(
+            self.t("events.follow.title", count=len(rows), since=since, undecided=undecided)
+        )
+        follow.display = True
+        follow.focus()
+
+    def action_leave(self) -> None:
+        self.dismiss()

@@ -1,0 +1,102 @@
+"""Events and their quick attendance (issue 14): a room of people typed at full speed, every
+line saved with the right fields, a person already recorded attends without a second record;
+a bad line is refused naming the field, the next lines still land; the follow-up view."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from outreach_tui.screens.attendance import AttendanceScreen, occupation_code
+from outreach_tui.screens.events import EventsScreen
+from tests.tui.conftest import SIZE, unlock, wait_for
+from tests.tui.helpers_form import pinned, store_people
+from tests.tui.test_typeahead import burst
+
+pytestmark = pytest.mark.anyio
+ROOM = [(f"Peserta {chr(65 + n)}{chr(65 + n)}", f"0812{n:08d}", ("ojol", "pedagang_pasar")[n % 2])
+        for n in range(12)]  # fmt: skip
+
+
+def test_occupation_typed_short() -> None:
+    assert occupation_code("ojol") == "ojol"
+    assert occupation_code("Pedagang Pasar") == "pedagang_pasar"
+    assert occupation_code("nelay") == "nelayan"
+    assert occupation_code("pedagang") is None  # several: say which
+    assert occupation_code("astronaut") is None
+
+
+async def test_a_room_typed_at_full_speed(make_tui, ready_home) -> None:
+    budi = {"full_name": "Budi Santoso", "phone": "081299990000",
+            "region_code": "32.01.01.1001", "status": "prospect"}  # fmt: skip
+    (known,) = store_people(ready_home, budi)
+    app = pinned(make_tui())
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        burst(app, "<ctrl+e>")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        events = app.screen
+        events.query_one("#ev-place", Input).value = "Pasar Cibinong"
+        events.query_one("#ev-partner", Input).value = "Paguyuban Pedagang"
+        events.query_one("#ev-starts", Input).value = "2026-11-20 09:00"
+        await pilot.press("ctrl+s")
+        table = events.query_one("#ev-list", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AttendanceScreen))
+        screen = app.screen
+        keys: list[str] = []
+        for name, phone, job in ROOM:
+            keys += [name, "<enter>", phone, "<enter>", job, "<enter>"]
+        # The known person typed again, then a line with a bad phone, then one more.
+        keys += ["Budi Santoso", "<enter>", "0812-9999-0000", "<enter>", "ojol", "<enter>"]
+        keys += ["Rina Wati", "<enter>", "12345", "<enter>", "ojol", "<enter>"]
+        burst(app, *keys)
+        rows = screen.query_one("#att-rows", DataTable)
+        await wait_for(pilot, lambda: rows.row_count == len(ROOM) + 1, timeout=30)
+        hint = screen.query_one("#att-hint", Static)
+        await wait_for(pilot, lambda: "HP" in str(hint.render()))  # the phone, named
+        assert screen.query_one("#att-name", Input).value == "Rina Wati"  # kept, not lost
+        store = app.session.store
+        event_id = screen.event_id
+        attendees = {row["full_name"]: row for row in store.follow_up(event_id)}
+        assert set(attendees) == {name for name, _, _ in ROOM} | {"Budi Santoso"}
+        assert attendees["Budi Santoso"]["id"] == known  # not recorded twice
+        for name, phone, job in ROOM:
+            (record,) = [r for r in store.search(name, limit=3) if r["full_name"] == name]
+            assert record["phone"] == "+62" + phone[1:] and record["occupation"] == job
+            assert record["region_code"] == "32.01.01.1001" and record["status"] == "prospect"
+        assert "Hadir: 13" in str(screen.query_one("#att-count", Static).render())
+        # Back on the events: the count follows; the follow-up view lists status then and now.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is events)
+        await wait_for(pilot, lambda: table.get_row_at(0)[3] == "13")
+        await pilot.press("ctrl+f")
+        follow = events.query_one("#ev-follow", DataTable)
+        await wait_for(pilot, lambda: follow.row_count == 13)
+        title = str(events.query_one("#ev-follow-title", Static).render())
+        assert "13 hadir" in title and "0 mendaftar" in title and "13 belum memutuskan" in title
+
+
+async def test_an_event_in_the_future_is_not_held_and_bad_input_is_named(
+    make_tui, ready_home
+) -> None:
+    app = pinned(make_tui())
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        screen = app.screen
+        screen.query_one("#ev-place", Input).value = ""
+        screen.query_one("#ev-kind", Input).value = "arisan"
+        await pilot.press("ctrl+s")
+        message = str(screen.query_one("#ev-message", Static).render())
+        assert "Tempat wajib diisi" in message and "Jenis" in message and "arisan" not in message
+        assert app.session.store.events() == []
+        screen.query_one("#ev-kind", Input).value = "sosialisasi"
+        screen.query_one("#ev-place", Input).value = "Balai Desa"
+        screen.query_one("#ev-partner", Input).value = "Kantor Desa"
+        screen.query_one("#ev-starts", Input).value = "2099-01-01 09:00"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(app.session.store.events()) == 1)
+        assert app.session.store.events()[0]["held"] is False
