@@ -348,6 +348,7 @@ def run(report: Report, count: int) -> None:
     built = time.perf_counter() - started
     if built > 1:
         report.add(f"  (made the {count:,}-record laptop)", f"{built:.1f} s", note=str(home))
+    from bench.bench_attendance import bench_attendance
     from bench.bench_backup import bench_backup
     from bench.bench_tui_home import bench_home
     from bench.bench_tui_keys import bench_keys
@@ -356,6 +357,7 @@ def run(report: Report, count: int) -> None:
     bench_list(report, home, count)
     bench_home(report, home, count)
     bench_keys(report, home, count, out)
+    bench_attendance(report, home, count, out)
     bench_backup(report, home, count, out)
 
 
