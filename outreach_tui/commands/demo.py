@@ -70,7 +70,7 @@ def prepare(home: DemoHome, passphrase: str, *, count: int, seed: int, today: da
 
     Returns False when it was already prepared (nothing is changed then).
     """
-    from outreach_tui.sampledata.fill import fill_store
+    from outreach_tui.sampledata.fill import fill_groups, fill_store
     from outreach_tui.slips.keys import ensure_device_key, new_device_id
     from outreach_tui.vault import Vault, open_unlocked_store
     from sync.server import open_central
@@ -116,6 +116,7 @@ def prepare(home: DemoHome, passphrase: str, *, count: int, seed: int, today: da
         fill_store(
             store, count=count, seed=seed, today=today, area=DEMO_AREA, officer_id=officer_id
         )
+        fill_groups(store, today=today, area=DEMO_AREA, officer_id=officer_id, seed=seed)
     return True
 
 

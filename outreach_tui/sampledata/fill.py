@@ -87,3 +87,50 @@ def fill_store(
     for visit in visits:
         store.add_visit(visit, actor=officer_id, officer_id=officer_id)
     return len(saved), len(visits)
+
+
+def fill_groups(store: Any, *, today: date, area: str, officer_id: str, seed: int) -> None:
+    """Issue 14's parts for a newcomer to see: a market and an ojek base with members, a past
+    socialisation event with attendees (some enrolled since), and a few participants the
+    central API would have made inactive (as a pull brings them)."""
+    import random
+
+    rng = random.Random(seed + 14)
+    people = store.list_records(limit=400)
+    by_status: dict[str, list[dict[str, Any]]] = {}
+    for person in people:
+        by_status.setdefault(str(person["status"]), []).append(person)
+    market = store.save_group(
+        {"name": "Pasar Cibinong", "kind": "pasar", "region_code": area, "rw": "003",
+         "contact_name": "Haji Mamat", "contact_phone": "081211112222",
+         "contact_role": "Ketua paguyuban pedagang", "declared_workers": 120},
+        actor=officer_id, officer_id=officer_id,
+    )  # fmt: skip
+    base = store.save_group(
+        {"name": "Pangkalan Ojek Simpang Tiga", "kind": "pangkalan_ojek", "region_code": area,
+         "contact_name": "Pak Darto", "contact_phone": "081233334444",
+         "contact_role": "Koordinator pangkalan", "declared_workers": 35},
+        actor=officer_id, officer_id=officer_id,
+    )  # fmt: skip
+    traders = [p["id"] for p in people if str(p.get("occupation", "")).startswith("pedagang")]
+    drivers = [p["id"] for p in people if p.get("occupation") in ("ojol", "ojek_pangkalan")]
+    store.add_members(market, traders[:25], actor=officer_id)
+    store.add_members(base, drivers[:15], actor=officer_id)
+    held = datetime.combine(today - timedelta(days=21), time(9, 0))
+    event = store.save_event(
+        {"kind": "sosialisasi", "starts_at": held.strftime("%Y-%m-%d %H:%M"), "held": True,
+         "place": "Balai Pasar Cibinong", "group_id": market,
+         "institution": "Dinas Koperasi dan UKM"},
+        actor=officer_id, officer_id=officer_id,
+    )  # fmt: skip
+    for record_id in traders[:20] or [p["id"] for p in people[:20]]:
+        store.attend(event, record_id, actor=officer_id)
+    enrolled = by_status.get("enrolled", [])
+    owing = rng.sample(enrolled, min(3, len(enrolled)))
+    paid_through = (today.replace(day=1) - timedelta(days=100)).strftime("%Y-%m")
+    store.apply_server_changes(
+        [{"kind": "status", "record_id": p["id"],
+          "fields": {"status": "inactive", "months_in_arrears": 3, "paid_through": paid_through}}
+         for p in owing],
+        int(store.get_meta("sync.pull_cursor") or 0),
+    )  # fmt: skip

@@ -64,6 +64,13 @@ def test_demo_prepares_a_store_that_syncs_with_its_server(
         days = {r["created_at"][:10] for r in store.list_records(limit=100)}
         assert len(days) >= 8, days
         unsent = store.outbox_size()
+        # Issue 14's parts: two groups, a past event with attendees, participants in arrears.
+        groups = {g["kind"]: g for g in store.groups()}
+        assert set(groups) == {"pasar", "pangkalan_ojek"}
+        assert groups["pasar"]["members"] > 0 and groups["pasar"]["of_declared"] is not None
+        (event,) = store.events()
+        assert event["held"] and event["attended"] > 0
+        assert 1 <= len(store.arrears()) <= 3
     assert unsent > 0
 
     # Run again: the demo is kept, not doubled.
