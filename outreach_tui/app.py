@@ -78,7 +78,7 @@ class OutreachApp(App[None]):
         Binding("f6", "go('reports')", "key.reports", priority=True),
         Binding("f7", "area", "key.area", priority=True),
         Binding("f8", "settings", "key.settings", priority=True),
-        Binding("ctrl+e", "events", "key.events", priority=True),
+        Binding("ctrl+k", "events", "key.events", priority=True),  # K: kegiatan
         Binding("ctrl+l", "lock", "key.lock", priority=True),
         Binding("ctrl+q", "quit", "key.quit", priority=True),
         # Textual's own palette binding says "palette" in English: this one is translated.

@@ -38,6 +38,7 @@ AREA_ROWS_SHOWN = 500
 REPORT_FIELDS = ("section", "region_code", "rw", "rt", "key", "count")
 
 AreaKey = tuple[str, str, str]  # region_code, rw, rt
+EVENTS_SHOWN = 8  # the newest events in the report
 
 
 @dataclass
@@ -49,6 +50,10 @@ class Report:
     reasons: dict[str, int] = field(default_factory=dict)
     days: list[tuple[date, int]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    # Issue 14: coverage per group, attendees enrolled since per event, arrears per RW.
+    groups: list[tuple[str, int, int, int]] = field(default_factory=list)  # name, %, enrolled, n
+    events: list[tuple[str, int, int]] = field(default_factory=list)  # label, attended, since
+    arrears_rw: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
 
     def rows(self) -> list[tuple[str, str, str, str, str, int]]:
@@ -61,6 +66,14 @@ class Report:
             out.append(("decline_reason", self.region_code or "", "", "", reason, count))
         for day, count in self.days:
             out.append(("enrolled_per_day", self.region_code or "", "", "", day.isoformat(), count))
+        for name, _percent, enrolled, members in self.groups:
+            out.append(("group_members", "", "", "", name, members))
+            out.append(("group_enrolled", "", "", "", name, enrolled))
+        for label, attended, since in self.events:
+            out.append(("event_attended", "", "", "", label, attended))
+            out.append(("event_enrolled_since", "", "", "", label, since))
+        for rw, count in self.arrears_rw.items():
+            out.append(("inactive_by_rw", self.region_code or "", rw, "", "inactive", count))
         return out
 
 
@@ -90,6 +103,14 @@ def build_report(store: Any, region_code: str | None, today: date) -> Report:
         if day in per_day:
             per_day[day] += 1
     report.days = sorted(per_day.items())
+    report.groups = [(g["name"], g["of_members"], g["enrolled"], g["members"])
+                     for g in store.groups()]  # fmt: skip
+    report.events = [(f"{e['starts_at'][:10]} {e['place']}", e["attended"], e["enrolled_since"])
+                     for e in store.events()[:EVENTS_SHOWN]]  # fmt: skip
+    for row in store.arrears():
+        if region_code is None or row["region_code"] == region_code:
+            rw = row["rw"] or "-"
+            report.arrears_rw[rw] = report.arrears_rw.get(rw, 0) + 1
     if region_code is None:
         from outreach_tui.domain.reference import region_name
 
@@ -139,6 +160,12 @@ class ReportsScreen(OutreachScreen):
             with Vertical(id="reports-right"):
                 yield Static(self.t("reports.reasons_title"), classes="reports-section")
                 yield BarChart(id="reports-reasons", empty_text=self.t("reports.none"))
+                yield Static(self.t("reports.groups_title"), classes="reports-section")
+                yield BarChart(id="reports-groups", empty_text=self.t("reports.none"))
+                yield Static(self.t("reports.events_title"), classes="reports-section")
+                yield BarChart(id="reports-events", empty_text=self.t("reports.none"))
+                yield Static(self.t("reports.arrears_title"), classes="reports-section")
+                yield BarChart(id="reports-arrears", empty_text=self.t("reports.none"))
                 yield Static(self.t("reports.days_title", days=DAYS), classes="reports-section")
                 yield Sparkline([], id="reports-sparkline")
                 yield Static(id="reports-days-caption", classes="hint")
@@ -203,6 +230,18 @@ class ReportsScreen(OutreachScreen):
         self._show_status_table(report)
         reasons = [(self._reason_label(reason), count) for reason, count in report.reasons.items()]
         self.query_one("#reports-reasons", BarChart).set_data(reasons)
+        self.query_one("#reports-groups", BarChart).set_data([
+            (self.t("reports.group_bar", name=name, percent=percent, enrolled=enrolled,
+                    members=members), enrolled)
+            for name, percent, enrolled, members in report.groups
+        ])  # fmt: skip
+        self.query_one("#reports-events", BarChart).set_data([
+            (self.t("reports.event_bar", label=label, attended=attended), since)
+            for label, attended, since in report.events
+        ])  # fmt: skip
+        self.query_one("#reports-arrears", BarChart).set_data(
+            [(f"RW {rw}", count) for rw, count in sorted(report.arrears_rw.items())]
+        )
         counts = [count for _, count in report.days]
         self.query_one("#reports-sparkline", Sparkline).data = counts
         first, last = report.days[0][0], report.days[-1][0]

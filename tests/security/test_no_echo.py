@@ -42,6 +42,10 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "choices",  # the allowed numbers of months of a payment
         "paid_through",  # the last month a participant paid (YYYY-MM)
         "owed",  # what a participant in arrears owes (rupiah)
+        "enrolled",  # a count of members enrolled
+        "members",  # a count of a group's members
+        "attended",  # a count of an event's attendees
+        "label",  # an event's day and place
         "place",  # an event's place (a market, a village hall)
         "when",  # when an event starts
         "since",  # attendees enrolled since an event (a count)
@@ -211,6 +215,7 @@ DISPLAY_KEYS = frozenset(
         "records.count_search_more",
         "form.title.edit",
         "attendance.known",  # the quick attendance names who may already be recorded
+        "reports.group_bar",  # a group's name (an organisation, not a person)
         "form.nik_region",
         "form.saved",
         "form.calc.discounts",

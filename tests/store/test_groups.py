@@ -128,3 +128,31 @@ def test_inactive_participants_are_a_list_filter(store: Store) -> None:
         [{"kind": "status", "record_id": ids[2], "fields": {"status": "inactive"}}], cursor=3
     )
     assert store.count_records(inactive=True) == 2
+
+
+def test_the_report_has_groups_events_and_arrears(store: Store) -> None:
+    """The Laporan screen's report and its CSV (issue 14): coverage per group, attendees
+    enrolled since per event, inactive participants per RW."""
+    from outreach_tui.screens.reports import build_report
+
+    group = store.save_group(MARKET, actor="p-1")
+    ids = _people(store, "enrolled", "prospect", "interested", "declined")
+    store.add_members(group, ids, actor="p-1")
+    event = store.save_event({"kind": "sosialisasi", "starts_at": "2026-11-01 09:00",
+                              "held": True, "place": "Pasar", "group_id": group},
+                             actor="p-1", now=NOW)  # fmt: skip
+    for record_id in ids[1:3]:
+        store.attend(event, record_id, actor="p-1")
+    record = store.get_record(ids[1])
+    assert record is not None
+    enrolled = {**record, "status": "enrolled", "nik": "3201014501900011", "consent": True}
+    store.save_record(enrolled, actor="p-1", expected_version=record["version"])
+    told = {"status": "inactive", "months_in_arrears": 3, "paid_through": "2026-08"}
+    store.apply_server_changes([{"kind": "status", "record_id": ids[0], "fields": told}], 1)
+    report = build_report(store, "32.01.01.1001", dt.date(2026, 12, 6))
+    assert report.groups == [("Pasar Cibinong", 50, 2, 4)]
+    assert report.events == [("2026-11-01 Pasar", 2, 1)]
+    assert report.arrears_rw == {"002": 1}
+    sections = {row[0] for row in report.rows()}
+    assert {"group_members", "group_enrolled", "event_attended", "event_enrolled_since",
+            "inactive_by_rw"} <= sections  # fmt: skip

@@ -33,7 +33,7 @@ async def test_a_room_typed_at_full_speed(make_tui, ready_home) -> None:
     app = pinned(make_tui())
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
-        burst(app, "<ctrl+e>")
+        burst(app, "<ctrl+k>")
         await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
         events = app.screen
         events.query_one("#ev-place", Input).value = "Pasar Cibinong"
@@ -84,7 +84,7 @@ async def test_an_event_in_the_future_is_not_held_and_bad_input_is_named(
     app = pinned(make_tui())
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
         screen = app.screen
         screen.query_one("#ev-place", Input).value = ""
