@@ -123,8 +123,12 @@ def fill_groups(store: Any, *, today: date, area: str, officer_id: str, seed: in
          "institution": "Dinas Koperasi dan UKM"},
         actor=officer_id, officer_id=officer_id,
     )  # fmt: skip
-    for record_id in traders[:20] or [p["id"] for p in people[:20]]:
-        store.attend(event, record_id, actor=officer_id)
+    statuses = {p["id"]: str(p["status"]) for p in people}
+    came = traders[:15] + [p["id"] for p in by_status.get("enrolled", [])[:5]]
+    for record_id in dict.fromkeys(came):  # a trader may be enrolled too: once
+        # From the paper list: those enrolled now were still thinking about it then.
+        then = "interested" if statuses.get(record_id) in ("enrolled", "active") else None
+        store.attend(event, record_id, actor=officer_id, status_then=then)
     enrolled = by_status.get("enrolled", [])
     owing = rng.sample(enrolled, min(3, len(enrolled)))
     paid_through = (today.replace(day=1) - timedelta(days=100)).strftime("%Y-%m")

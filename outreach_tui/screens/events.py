@@ -26,7 +26,7 @@ class EventsScreen(OutreachScreen):
     """Events: Enter on one opens its attendance; Ctrl+S saves the new event typed above."""
 
     CSS_PATH = "events.tcss"
-    AUTO_FOCUS = "#ev-place"
+    AUTO_FOCUS = "#ev-list"  # the events of the day first; Tab goes up to the new-event boxes
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "key.save"),
         Binding("ctrl+f", "follow_up", "key.events_follow_up"),
@@ -60,6 +60,17 @@ class EventsScreen(OutreachScreen):
             follow.add_column(self.t(f"events.follow.{column}"), key=column)
         self.query_one("#ev-follow").display = False
         self.load()
+        if not table.row_count:  # nothing to open yet: start on the new event's place
+            self.query_one("#ev-place", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a box moves to the next one; on the last, it saves the new event."""
+        event.stop()
+        name = event.input.id or ""
+        if name == NEW_FIELDS[-1]:
+            self.action_save()
+        elif name in NEW_FIELDS:
+            self.query_one(f"#{NEW_FIELDS[NEW_FIELDS.index(name) + 1]}", Input).focus()
 
     def load(self) -> None:
         table = self.query_one("#ev-list", DataTable)

@@ -176,17 +176,21 @@ class GroupsMixin(StoreBase):
         return event_id
 
     @owned
-    def attend(self, event_id: str, record_id: str, *, actor: str) -> bool:
+    def attend(
+        self, event_id: str, record_id: str, *, actor: str, status_then: str | None = None
+    ) -> bool:
         """A person attended an event (once: a second call changes nothing); their status at
-        that moment is kept for the follow-up. Returns whether it was new."""
+        that moment is kept for the follow-up (`status_then` when it is written down later,
+        from the paper list of a past event). Returns whether it was new."""
         event_id = self._known("events", event_id, "event_id")
         record_id = self._known("records", record_id, "record_id")
         now = utc_now()
         with self._write() as conn:
             added = conn.execute(
                 "INSERT INTO attendance (event_id, record_id, status_then, at) "
-                "SELECT ?, id, status, ? FROM records WHERE id = ? ON CONFLICT DO NOTHING",
-                (event_id, now, record_id),
+                "SELECT ?, id, coalesce(?, status), ? FROM records WHERE id = ? "
+                "ON CONFLICT DO NOTHING",
+                (event_id, status_then, now, record_id),
             ).rowcount
             if added:
                 append_audit(conn, now, actor, [AuditEntry("attended", "event", event_id, None,

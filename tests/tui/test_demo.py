@@ -69,7 +69,7 @@ def test_demo_prepares_a_store_that_syncs_with_its_server(
         assert set(groups) == {"pasar", "pangkalan_ojek"}
         assert groups["pasar"]["members"] > 0 and groups["pasar"]["of_declared"] is not None
         (event,) = store.events()
-        assert event["held"] and event["attended"] > 0
+        assert event["held"] and event["attended"] > 0 and event["enrolled_since"] > 0
         assert 1 <= len(store.arrears()) <= 3
     assert unsent > 0
 
