@@ -116,8 +116,16 @@ class EventsScreen(OutreachScreen):
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on an event: its quick attendance."""
-        if event.data_table.id != "ev-list" or event.row_key.value is None:
+        """Enter on an event: its quick attendance; on a follow-up row: that person's record
+        (a status change there records why they decline, as at the door)."""
+        if event.row_key.value is None:
+            return
+        if event.data_table.id == "ev-follow":
+            from outreach_tui import messages
+
+            self.post_message(messages.OpenRecord(str(event.row_key.value)))
+            return
+        if event.data_table.id != "ev-list":
             return
         from outreach_tui.screens.attendance import AttendanceScreen
 
@@ -136,7 +144,7 @@ class EventsScreen(OutreachScreen):
             reason = codes.DECLINE_REASONS.get(str(row.get("decline_reason") or ""))
             follow.add_row(row["full_name"], self.t(f"label.status.{row['status_then']}"),
                            self.t(f"label.status.{row['status_now']}"),
-                           self.t(reason) if reason else "-")  # fmt: skip
+                           self.t(reason) if reason else "-", key=row["id"])  # fmt: skip
         since = sum(1 for r in rows if r["status_now"] in ("enrolled", "active")
                     and r["status_then"] not in ("enrolled", "active"))  # fmt: skip
         undecided = sum(1 for r in rows if r["status_now"] in ("prospect", "interested"))

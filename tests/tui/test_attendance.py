@@ -76,6 +76,11 @@ async def test_a_room_typed_at_full_speed(make_tui, ready_home) -> None:
         await wait_for(pilot, lambda: follow.row_count == 13)
         title = str(events.query_one("#ev-follow-title", Static).render())
         assert "13 hadir" in title and "0 mendaftar" in title and "13 belum memutuskan" in title
+        # Enter on an attendee: their record, where a decline and its reason are recorded.
+        from outreach_tui.screens.record_detail import RecordDetailScreen
+
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordDetailScreen))
 
 
 async def test_an_event_in_the_future_is_not_held_and_bad_input_is_named(
