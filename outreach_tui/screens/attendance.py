@@ -54,6 +54,7 @@ class AttendanceScreen(OutreachScreen):
     def __init__(self, event_id: str) -> None:
         super().__init__()
         self.event_id = event_id
+        self.group_id: str | None = None  # the group the event was held with, if any
         self.saved: list[dict[str, Any]] = []  # lines saved here, newest last
 
     def compose(self) -> ComposeResult:
@@ -76,6 +77,7 @@ class AttendanceScreen(OutreachScreen):
             table.add_column(self.t(f"attendance.col.{column}"), key=column)
         event = next((e for e in self.session.store.events() if e["id"] == self.event_id), None)
         if event is not None:
+            self.group_id = event.get("group_id")
             self.query_one("#att-title", Static).update(
                 self.t("attendance.title", place=event["place"], when=event["starts_at"][:16])
             )
@@ -146,6 +148,8 @@ class AttendanceScreen(OutreachScreen):
             record_id = store.save_record(check.record, actor=officer, officer_id=officer).id
             state = "new"
         added = store.attend(self.event_id, record_id, actor=officer)
+        if self.group_id:  # an event held with a group: who came is one of its members
+            store.add_members(self.group_id, [record_id], actor=officer)
         if not added:
             state = "twice"
         self.post_message(messages.RecordsChanged((record_id,)))

@@ -30,6 +30,7 @@ class EventsScreen(OutreachScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "key.save"),
         Binding("ctrl+f", "follow_up", "key.events_follow_up"),
+        Binding("ctrl+g", "groups", "key.events_groups"),
         Binding("escape", "leave", "key.back"),
     ]
 
@@ -93,6 +94,10 @@ class EventsScreen(OutreachScreen):
         now = dt.datetime.now(WIB)
         raw: dict[str, Any] = {"kind": kind, "starts_at": starts, "place": place,
                                "institution": partner}  # fmt: skip
+        named = partner.strip().casefold()
+        for group in self.session.store.groups():  # a group's name: held with that group
+            if named and group["name"].casefold() == named:
+                raw |= {"group_id": group["id"], "institution": ""}
         try:
             moment = dt.datetime.fromisoformat(starts.strip()).replace(tzinfo=WIB)
             raw["held"] = moment <= now
@@ -153,6 +158,12 @@ class EventsScreen(OutreachScreen):
         )
         follow.display = True
         follow.focus()
+
+    def action_groups(self) -> None:
+        """Kelompok: the groups and their coverage."""
+        from outreach_tui.screens.groups import GroupsScreen
+
+        self.app.push_screen(GroupsScreen())
 
     def action_leave(self) -> None:
         self.dismiss()

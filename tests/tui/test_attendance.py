@@ -108,3 +108,45 @@ async def test_an_event_in_the_future_is_not_held_and_bad_input_is_named(
         await pilot.press("enter")  # on the last box: saved
         await wait_for(pilot, lambda: len(app.session.store.events()) == 1)
         assert app.session.store.events()[0]["held"] is False
+
+
+async def test_a_group_its_event_and_members_from_the_attendance(make_tui, ready_home) -> None:
+    from outreach_tui.screens.groups import GroupsScreen
+
+    app = pinned(make_tui())
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+k")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        events = app.screen
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
+        groups = app.screen
+        burst(app, "Pangkalan Simpang Tiga", "<enter>", "ojek", "<enter>", "-5", "<enter>",
+              "Pak Darto", "<enter>", "0812 3333 4444", "<enter>")  # fmt: skip
+        message = groups.query_one("#gr-message", Static)
+        await wait_for(pilot, lambda: "negatif" in str(message.render()))  # named, not saved
+        assert app.session.store.groups() == []
+        groups.query_one("#gr-kind", Input).value = "pangkalan_ojek"
+        groups.query_one("#gr-declared", Input).value = "35"
+        await pilot.press("ctrl+s")
+        table = groups.query_one("#gr-list", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is events)
+        events.query_one("#ev-place", Input).value = "Simpang Tiga"
+        events.query_one("#ev-partner", Input).value = "pangkalan simpang tiga"
+        events.query_one("#ev-starts", Input).value = "2026-11-20 09:00"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(app.session.store.events()) == 1)
+        (event,) = app.session.store.events()
+        (group,) = app.session.store.groups()
+        assert event["group_id"] == group["id"] and not event["institution"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AttendanceScreen))
+        burst(app, "Darto Wibowo", "<enter>", "081211110000", "<enter>", "ojol", "<enter>",
+              "Slamet Riyadi", "<enter>", "081211110001", "<enter>", "ojek", "<enter>")  # fmt: skip
+        rows = app.screen.query_one("#att-rows", DataTable)
+        await wait_for(pilot, lambda: rows.row_count == 2)
+        (group,) = app.session.store.groups()
+        assert (group["members"], group["of_declared"]) == (2, 0)

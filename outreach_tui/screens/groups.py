@@ -1,0 +1,95 @@
+"""Kelompok (groups): the markets, ojek bases, cooperatives ... the branch works with, and their
+coverage: members enrolled or active over members recorded and over the workers the group
+declares (issue 14). A new group is typed in one line of boxes (Enter moves on, the last box
+saves); people become members when they attend an event held with the group (attendance.py)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Header, Input, Label, Static
+
+from outreach_tui.domain import codes
+from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.store.groups import GroupError
+from outreach_tui.widgets.footer import KeyFooter
+
+FIELDS = ("gr-name", "gr-kind", "gr-declared", "gr-contact", "gr-phone")
+TO_GROUP = {"gr-name": "name", "gr-kind": "kind", "gr-declared": "declared_workers",
+            "gr-contact": "contact_name", "gr-phone": "contact_phone"}  # fmt: skip
+
+
+class GroupsScreen(OutreachScreen):
+    """Groups with their coverage; Ctrl+S (or Enter on the last box) saves the new one."""
+
+    CSS_PATH = "events.tcss"
+    AUTO_FOCUS = "#gr-name"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "key.save"),
+        Binding("escape", "leave", "key.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="ev-body"):
+            yield Static(self.t("groups.title"), classes="dialog-title")
+            with Horizontal(id="ev-new"):
+                for name in FIELDS:
+                    with Vertical(classes="ev-cell"):
+                        yield Label(self.t(f"groups.{name}"), classes="field-label")
+                        yield Input(id=name, max_length=120)
+            yield Static("", id="gr-message", classes="message", markup=False)
+            yield DataTable(id="gr-list", cursor_type="row", zebra_stripes=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#gr-list", DataTable)
+        for column in ("name", "kind", "members", "enrolled", "of_members", "of_declared"):
+            table.add_column(self.t(f"groups.col.{column}"), key=column)
+        self.load()
+
+    def load(self) -> None:
+        table = self.query_one("#gr-list", DataTable)
+        table.clear()
+        for group in self.session.store.groups():
+            kind = codes.GROUP_KINDS.get(group["kind"])
+            declared = group["of_declared"]
+            table.add_row(group["name"], self.t(kind) if kind else group["kind"],
+                          str(group["members"]), str(group["enrolled"]),
+                          f"{group['of_members']}%", f"{declared}%" if declared is not None
+                          else "-", key=group["id"])  # fmt: skip
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next box; on the last one it saves."""
+        event.stop()
+        name = event.input.id or ""
+        if name == FIELDS[-1]:
+            self.action_save()
+        elif name in FIELDS:
+            self.query_one(f"#{FIELDS[FIELDS.index(name) + 1]}", Input).focus()
+
+    def action_save(self) -> None:
+        settings = self.session.settings
+        raw = {TO_GROUP[name]: self.query_one(f"#{name}", Input).value for name in FIELDS}
+        raw |= {"region_code": settings.area_code, "rw": settings.area_rw or ""}
+        message = self.query_one("#gr-message", Static)
+        officer = self.session.officer_id
+        try:
+            self.session.store.save_group(raw, actor=officer, officer_id=officer)
+        except GroupError as exc:
+            lang = self.session.lang
+            message.update("\n".join(p.message(lang) for p in exc.problems))
+            message.set_class(True, "field-error")
+            return
+        message.update(self.t("groups.saved"))
+        message.set_class(False, "field-error")
+        for name in FIELDS:
+            self.query_one(f"#{name}", Input).value = ""
+        self.query_one("#gr-name", Input).focus()
+        self.load()
+
+    def action_leave(self) -> None:
+        self.dismiss()
