@@ -54,7 +54,7 @@ class EventsScreen(OutreachScreen):
         self.query_one("#ev-kind", Input).value = "sosialisasi"
         self.query_one("#ev-starts", Input).value = now.strftime("%Y-%m-%d %H:%M")
         table = self.query_one("#ev-list", DataTable)
-        for column in ("when", "kind", "place", "attended", "enrolled"):
+        for column in ("when", "kind", "place", "attended", "enrolled", "enrolled_30d"):
             table.add_column(self.t(f"events.col.{column}"), key=column)
         follow = self.query_one("#ev-follow", DataTable)
         for column in ("name", "then", "now", "reason"):
@@ -81,7 +81,7 @@ class EventsScreen(OutreachScreen):
             table.add_row(event["starts_at"][:16].replace("T", " "),
                           self.t(kind) if kind else event["kind"], event["place"],
                           str(event["attended"]), str(event["enrolled_since"]),
-                          key=event["id"])  # fmt: skip
+                          str(event["enrolled_30d"]), key=event["id"])  # fmt: skip
 
     def on_screen_resume(self) -> None:
         """Back from the attendance: the counts moved."""

@@ -52,7 +52,8 @@ class Report:
     names: dict[str, str] = field(default_factory=dict)
     # Issue 14: coverage per group, attendees enrolled since per event, arrears per RW.
     groups: list[tuple[str, int, int, int]] = field(default_factory=list)  # name, %, enrolled, n
-    events: list[tuple[str, int, int]] = field(default_factory=list)  # label, attended, since
+    # label, attended, enrolled since, enrolled within 30 days of the event
+    events: list[tuple[str, int, int, int]] = field(default_factory=list)
     arrears_rw: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
 
@@ -69,9 +70,10 @@ class Report:
         for name, _percent, enrolled, members in self.groups:
             out.append(("group_members", "", "", "", name, members))
             out.append(("group_enrolled", "", "", "", name, enrolled))
-        for label, attended, since in self.events:
+        for label, attended, since, within in self.events:
             out.append(("event_attended", "", "", "", label, attended))
             out.append(("event_enrolled_since", "", "", "", label, since))
+            out.append(("event_enrolled_30_days", "", "", "", label, within))
         for rw, count in self.arrears_rw.items():
             out.append(("inactive_by_rw", self.region_code or "", rw, "", "inactive", count))
         return out
@@ -105,8 +107,11 @@ def build_report(store: Any, region_code: str | None, today: date) -> Report:
     report.days = sorted(per_day.items())
     report.groups = [(g["name"], g["of_members"], g["enrolled"], g["members"])
                      for g in store.groups()]  # fmt: skip
-    report.events = [(f"{e['starts_at'][:10]} {e['place']}", e["attended"], e["enrolled_since"])
-                     for e in store.events()[:EVENTS_SHOWN]]  # fmt: skip
+    report.events = [
+        (f"{e['starts_at'][:10]} {e['place']}", e["attended"], e["enrolled_since"],
+         e["enrolled_30d"])
+        for e in store.events()[:EVENTS_SHOWN]
+    ]  # fmt: skip
     for row in store.arrears():
         if region_code is None or row["region_code"] == region_code:
             rw = row["rw"] or "-"
@@ -236,8 +241,8 @@ class ReportsScreen(OutreachScreen):
             for name, percent, enrolled, members in report.groups
         ])  # fmt: skip
         self.query_one("#reports-events", BarChart).set_data([
-            (self.t("reports.event_bar", label=label, attended=attended), since)
-            for label, attended, since in report.events
+            (self.t("reports.event_bar", label=label, attended=attended), within)
+            for label, attended, _since, within in report.events
         ])  # fmt: skip
         self.query_one("#reports-arrears", BarChart).set_data(
             [(f"RW {rw}", count) for rw, count in sorted(report.arrears_rw.items())]

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from outreach_tui.domain.problems import Problem
 
 ENROLLED = ("enrolled", "active")
+CONVERSION_DAYS = 30  # an attendee who enrolled within this many days of the event
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """A UTC moment as the store writes them (text order = time order)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _problem(field: str, code: str) -> Problem:
@@ -211,7 +217,8 @@ class GroupsMixin(StoreBase):
 
     @owned
     def events(self) -> list[dict[str, Any]]:
-        """Every event, newest first, with attendance and how many enrolled since."""
+        """Every event, newest first, with attendance, how many enrolled since, and how many
+        of those within 30 days of the event (a version saved as enrolled in that window)."""
         rows = self._rows(
             "SELECT e.*, count(a.record_id) AS attended, "
             "sum(CASE WHEN r.status IN ('enrolled', 'active') AND "
@@ -222,6 +229,19 @@ class GroupsMixin(StoreBase):
         for row in rows:
             row["held"] = bool(row["held"])
             row["enrolled_since"] = int(row["enrolled_since"] or 0)
+            start = dt.datetime.fromisoformat(row["starts_at"]).astimezone(dt.UTC)
+            until = start + dt.timedelta(days=CONVERSION_DAYS)
+            row["enrolled_30d"] = int(
+                self._scalar(
+                    "SELECT count(DISTINCT a.record_id) FROM attendance a "
+                    "JOIN record_versions v ON v.record_id = a.record_id "
+                    "WHERE a.event_id = ? AND a.status_then NOT IN ('enrolled', 'active') "
+                    "AND json_extract(v.data, '$.status') = 'enrolled' "
+                    "AND v.created_at >= ? AND v.created_at < ?",
+                    (row["id"], _stamp(start), _stamp(until)),
+                )
+                or 0
+            )
         return rows
 
     @owned

@@ -138,9 +138,15 @@ def test_the_report_has_groups_events_and_arrears(store: Store) -> None:
     group = store.save_group(MARKET, actor="p-1")
     ids = _people(store, "enrolled", "prospect", "interested", "declined")
     store.add_members(group, ids, actor="p-1")
-    event = store.save_event({"kind": "sosialisasi", "starts_at": "2026-11-01 09:00",
-                              "held": True, "place": "Pasar", "group_id": group},
-                             actor="p-1", now=NOW)  # fmt: skip
+    now = dt.datetime.now(WIB)
+    started = (now - dt.timedelta(days=5)).strftime("%Y-%m-%d %H:%M")
+    fresh = {"kind": "sosialisasi", "starts_at": started, "held": True, "place": "Pasar",
+             "group_id": group}  # fmt: skip
+    event = store.save_event(fresh, actor="p-1", now=now)
+    old = store.save_event({"kind": "sosialisasi", "starts_at": "2025-01-10 09:00",
+                            "held": True, "place": "Balai", "group_id": group},
+                           actor="p-1", now=now)  # fmt: skip
+    store.attend(old, ids[1], actor="p-1")  # long ago: enrolling now is not within 30 days
     for record_id in ids[1:3]:
         store.attend(event, record_id, actor="p-1")
     record = store.get_record(ids[1])
@@ -151,8 +157,8 @@ def test_the_report_has_groups_events_and_arrears(store: Store) -> None:
     store.apply_server_changes([{"kind": "status", "record_id": ids[0], "fields": told}], 1)
     report = build_report(store, "32.01.01.1001", dt.date(2026, 12, 6))
     assert report.groups == [("Pasar Cibinong", 50, 2, 4)]
-    assert report.events == [("2026-11-01 Pasar", 2, 1)]
+    assert report.events == [(f"{started[:10]} Pasar", 2, 1, 1), ("2025-01-10 Balai", 1, 1, 0)]
     assert report.arrears_rw == {"002": 1}
     sections = {row[0] for row in report.rows()}
     assert {"group_members", "group_enrolled", "event_attended", "event_enrolled_since",
-            "inactive_by_rw"} <= sections  # fmt: skip
+            "event_enrolled_30_days", "inactive_by_rw"} <= sections  # fmt: skip
