@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from outreach_tui.domain import codes, fields, reference
 from outreach_tui.domain.names import normalize_name
 from outreach_tui.domain.phone import normalize_phone
 from outreach_tui.domain.problems import Problem
+from outreach_tui.domain.record import Validation
 
 MAX_NAME = 120
 MAX_ROLE = 60
@@ -33,17 +33,9 @@ EVENT_FIELDS = ("id", "kind", "starts_at", "held", "place", "group_id", "institu
                 "follows_event_id")  # fmt: skip
 
 
-@dataclass
-class Checked:
-    """A normalized group or event with errors (do not store) and warnings."""
-
-    record: dict[str, Any]
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+# A checked group or event has the shape of a checked record: normalized values, errors (do
+# not store) and warnings.
+Checked = Validation
 
 
 def _present(raw: Mapping[Any, object], name: str) -> object | None:

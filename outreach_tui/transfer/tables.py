@@ -40,7 +40,7 @@ def write_table(
         sheet.append(list(fields))
         count = 0
         for row in rows:
-            sheet.append([_guarded(row.get(name)) for name in fields])
+            sheet.append([guarded_cell(row.get(name)) for name in fields])
             count += 1
         book.save(out)
         return count
@@ -55,7 +55,8 @@ def write_table(
     return count
 
 
-def _guarded(value: Any) -> Any:
+def guarded_cell(value: Any) -> Any:
+    """A spreadsheet cell's value: text starting with = + - @ is guarded (no formula)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

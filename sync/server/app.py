@@ -36,16 +36,12 @@ from sync.protocol import (
 from sync.server.answers import wants_current_version
 from sync.server.auth import hash_token
 from sync.server.central import utc_stamp
+from sync.server.console.devices import exchange_setup_code
+from sync.server.console.pages import PREFIX as CONSOLE_PREFIX
+from sync.server.console.pages import install_console_handlers
 from sync.server.console.receipts import record_receipt
 from sync.server.console.store import ConsoleStore, Refused
-from sync.server.console.web import (
-    PREFIX as CONSOLE_PREFIX,
-)
-from sync.server.console.web import (
-    exchange_setup_code,
-    install_console_handlers,
-    make_console_router,
-)
+from sync.server.console.web import make_console_router
 from sync.server.errors import (
     MAX_LISTED_ERRORS,
     STORAGE_BUSY_RETRY_AFTER,

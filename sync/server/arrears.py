@@ -112,7 +112,7 @@ def sweep(storage: Any, *, today: dt.date, branch: str | None = None) -> int:
 
 def arrears_list(console: Any, branch: str, today: dt.date) -> list[dict[str, Any]]:
     """The branch's inactive participants: officer, desa, RW, paid through, months unpaid."""
-    rows = console._rows(
+    rows = console.rows(
         "SELECT record_id, officer_id, region_code, rw, paid_through, created_at "
         "FROM records WHERE central_status = 'inactive' AND branch = ? "
         "ORDER BY officer_id, region_code, rw",

@@ -32,8 +32,15 @@ def test_code_lists_match_design() -> None:
     # The design's four, and "janji bayar" (promised to pay) that issue 14 adds for arrears.
     assert list(codes.VISIT_OUTCOMES) == ["met", "not_home", "moved", "refused", "janji_bayar"]
     assert list(codes.GROUP_KINDS) == [
-        "wadah", "koperasi", "umkm", "pasar", "pangkalan_ojek", "komunitas_ojol", "nelayan",
-        "desa", "lainnya",
+        "wadah",
+        "koperasi",
+        "umkm",
+        "pasar",
+        "pangkalan_ojek",
+        "komunitas_ojol",
+        "nelayan",
+        "desa",
+        "lainnya",
     ]  # fmt: skip  (DOMAIN.md 'Groups and events')
     assert list(codes.EVENT_KINDS) == ["sosialisasi", "follow_up", "pendaftaran_massal"]
     assert codes.PAYMENT_PERIODS == (1, 3, 6, 12)

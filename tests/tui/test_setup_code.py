@@ -57,7 +57,7 @@ async def test_a_used_code_is_said_under_the_box(
     console = ConsoleStore(central_server.storage)
     code = console.new_setup_code(Staff("admin1", "KC-BOGOR", "admin"), "petugas-5")
     console.redeem_setup_code(code)  # checked only; used below by a first laptop
-    from sync.server.console.web import exchange_setup_code
+    from sync.server.console.devices import exchange_setup_code
 
     exchange_setup_code(console, code)
     app = make_tui()

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sync.server.console.store import ConsoleStore, Refused, Staff, _stamp
+from sync.server.central import utc_stamp
+from sync.server.console.store import ConsoleStore, Refused, Staff
 
 DAYS = 30
 ENROLLED = ("enrolled", "active")
@@ -17,7 +18,7 @@ MAX_TARGET = 1_000_000
 def branch_overview(console: ConsoleStore, branch: str, today: dt.date) -> dict[str, Any]:
     month = today.replace(day=1).isoformat()
     since = (today - dt.timedelta(days=DAYS - 1)).isoformat()
-    rows = console._rows(
+    rows = console.rows(
         "SELECT officer_id, count(*), "
         "sum(CASE WHEN created_at >= ? THEN 1 ELSE 0 END), "
         "sum(CASE WHEN created_at >= ? THEN 1 ELSE 0 END), "
@@ -31,7 +32,7 @@ def branch_overview(console: ConsoleStore, branch: str, today: dt.date) -> dict[
         (month, today.isoformat(), month, branch),
     )
     targets = dict(
-        console._rows(
+        console.rows(
             "SELECT officer_id, target FROM targets WHERE branch = ? AND month = ?",
             (branch, month[:7]),
         )
@@ -50,7 +51,7 @@ def branch_overview(console: ConsoleStore, branch: str, today: dt.date) -> dict[
     totals |= {"target": branch_target, "percent": _percent(done, branch_target)}
     per_day = {
         day: (int(received), int(enrolled or 0))
-        for day, received, enrolled in console._rows(
+        for day, received, enrolled in console.rows(
             "SELECT substr(created_at, 1, 10), count(*), "
             "sum(CASE WHEN status IN ('enrolled', 'active') OR central_status = 'active' "
             "THEN 1 ELSE 0 END) FROM records "
@@ -61,14 +62,14 @@ def branch_overview(console: ConsoleStore, branch: str, today: dt.date) -> dict[
     days = [(today - dt.timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
     series = [(day, per_day.get(day, (0, 0))[0]) for day in days]
     enrolled_series = [(day, per_day.get(day, (0, 0))[1]) for day in days]
-    places = console._rows(
+    places = console.rows(
         "SELECT region_code, rw, count(*), "
         "sum(CASE WHEN status IN ('enrolled', 'active') OR central_status = 'active' "
         "THEN 1 ELSE 0 END), sum(CASE WHEN central_status = 'active' THEN 1 ELSE 0 END) "
         "FROM records WHERE branch = ? GROUP BY region_code, rw",
         (branch,),
     )
-    reasons = console._rows(
+    reasons = console.rows(
         "SELECT coalesce(decline_reason, ''), count(*) FROM records "
         "WHERE branch = ? AND status = 'declined' GROUP BY coalesce(decline_reason, '') "
         "ORDER BY count(*) DESC",
@@ -128,16 +129,16 @@ def set_target(
     except ValueError:
         raise Refused("console.target.month") from None
     officer_id = officer_id.strip()[:64]
-    with console._tx(staff.branch) as run:
+    with console.tx(staff.branch) as run:
         run(
             "INSERT INTO targets (branch, officer_id, month, target, set_by, set_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (branch, officer_id, month) DO UPDATE SET "
             "target = excluded.target, set_by = excluded.set_by, set_at = excluded.set_at",
             (staff.branch, officer_id, month.strip(), value, staff.username,
-             _stamp(console.now())),
+             utc_stamp(console.now())),
         )  # fmt: skip
         detail = {"officer_id": officer_id, "month": month, "target": value}
-        console._audit(run, f"staff:{staff.username}", "target_set", staff.branch, detail=detail)
+        console.audit_in(run, f"staff:{staff.username}", "target_set", staff.branch, detail=detail)
 
 
 def bar_chart(series: list[tuple[str, int]], width: int = 600, height: int = 120) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sync.server.console.store import ConsoleStore, _stamp
+from sync.server.central import utc_stamp
+from sync.server.console.store import ConsoleStore
 from sync.server.storage import Device
 
 logger = logging.getLogger("sync.server.console")
@@ -29,13 +30,13 @@ def record_receipt(
     kept = [[a.get("kind"), a.get("id"), a.get("version"), a.get("status"),
              bool(a.get("duplicate_of"))] for a in answers]  # fmt: skip
     try:
-        with console._tx(device.branch) as run:
+        with console.tx(device.branch) as run:
             run(
                 "INSERT INTO sync_receipts (branch, device_id, officer_id, kind, batch_id, at, "
                 "items, accepted, duplicate, conflict, rejected, flagged, app_version, answers) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (device.branch, device.device_id, device.officer_id, kind, batch_id,
-                 _stamp(console.now()), len(answers), counts["accepted"], counts["duplicate"],
+                 utc_stamp(console.now()), len(answers), counts["accepted"], counts["duplicate"],
                  counts["conflict"], counts["rejected"], flagged, app_version[:64],
                  json.dumps(kept, separators=(",", ":"))),
             )  # fmt: skip
@@ -56,7 +57,7 @@ def receipts(
     if device_id:
         where, params = " AND device_id = ?", [branch, device_id]
     limit = SEARCHED if record_ids else SHOWN
-    rows = console._rows(
+    rows = console.rows(
         f"SELECT {', '.join(_COLUMNS)}, answers FROM sync_receipts WHERE branch = ?{where} "
         "ORDER BY id DESC LIMIT ?",
         (*params, limit),
@@ -80,13 +81,13 @@ def receipts(
 def device_summary(console: ConsoleStore, branch: str) -> dict[str, dict[str, Any]]:
     """Per device: last request, app version, pushes, items sent, set aside (conflict,
     rejected or flagged)."""
-    rows = console._rows(
+    rows = console.rows(
         "SELECT device_id, max(at), count(*), sum(items), sum(conflict + rejected + flagged) "
         "FROM sync_receipts WHERE branch = ? AND kind = 'push' GROUP BY device_id",
         (branch,),
     )
     last = dict(
-        console._rows(
+        console.rows(
             "SELECT device_id, app_version FROM sync_receipts r WHERE branch = ? AND id = "
             "(SELECT max(id) FROM sync_receipts s WHERE s.device_id = r.device_id)",
             (branch,),
@@ -108,7 +109,7 @@ def rejected_items(console: ConsoleStore, branch: str, limit: int = 50) -> list[
     """Records the server refused by validation and has not accepted since, newest first:
     (id, officer, times refused, last refusal). They wait on the officer's laptop with the
     reasons; the branch sees them here to follow up (read from the newest receipts)."""
-    rows = console._rows(
+    rows = console.rows(
         "SELECT officer_id, at, answers FROM sync_receipts WHERE branch = ? AND kind = 'push' "
         "ORDER BY id DESC LIMIT ?",
         (branch, SEARCHED),

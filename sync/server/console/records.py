@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from outreach_tui.slips import codec
+from outreach_tui.transfer.tables import guarded_cell
 from sync.server import arrears
 from sync.server import central_sql as sql
 from sync.server.arrears import PaymentResult
@@ -67,7 +68,7 @@ def search(console: ConsoleStore, branch: str, query: str, limit: int = MAX_SHOW
         where, params, kind = " AND lower(coalesce(r.record, v.data)) LIKE ?", [pattern], "name"
     else:
         raise Refused("console.records.query_short")
-    rows = console._rows(
+    rows = console.rows(
         sql.RECORD_SELECT + " WHERE r.branch = ?" + where + " ORDER BY r.updated_at DESC LIMIT ?",
         (branch, *params, limit * 4 + 1),
     )
@@ -85,13 +86,13 @@ def detail(console: ConsoleStore, branch: str, record_id: str) -> dict[str, Any]
     state = console.storage.record(record_id)
     if state is None or state.branch != branch:
         return None
-    versions = console._rows(
+    versions = console.rows(
         "SELECT v.version, v.base_version, v.received_at, v.officer_id, v.device_id, "
         "v.content_hash FROM record_versions v JOIN records r ON r.rid = v.rid "
         "WHERE r.record_id = ? ORDER BY v.version DESC",
         (record_id,),
     )
-    visits = console._rows(
+    visits = console.rows(
         "SELECT data, officer_id, received_at FROM visits WHERE record_id = ? AND branch = ?",
         (record_id, branch),
     )
@@ -142,17 +143,10 @@ def export_xlsx(states: list[RecordState]) -> bytes:
     sheet.append(list(CENTRAL_FIELDS))
     for state in states:
         row = central_row(state)
-        sheet.append([_cell(row.get(name)) for name in CENTRAL_FIELDS])
+        sheet.append([guarded_cell(row.get(name)) for name in CENTRAL_FIELDS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | bool):
-        return value
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formula from data
 
 
 __all__ = ["Found", "detail", "export_csv", "export_xlsx", "record_payment", "search"]

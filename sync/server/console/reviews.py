@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync.server import central_sql as sql
-from sync.server.console.store import ConsoleStore, Refused, Staff, _stamp
+from sync.server.central import utc_stamp
+from sync.server.console.store import ConsoleStore, Refused, Staff
 from sync.server.storage import RecordState
 
 DECISIONS = ("same_person", "wrong_nik", "flag_moves")
@@ -46,7 +47,7 @@ def mask_nik(nik: str | None) -> str:
 
 def open_duplicates(console: ConsoleStore, branch: str, limit: int = PAGE) -> list[QueueItem]:
     """The branch's flagged records with no decision for their current version, oldest first."""
-    rows = console._rows(
+    rows = console.rows(
         "SELECT r.record_id FROM records r WHERE r.branch = ? AND r.duplicate_of IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.record_id = r.record_id "
         "AND v.version = r.version AND v.kind = 'duplicate') ORDER BY r.updated_at LIMIT ?",
@@ -66,7 +67,7 @@ def open_duplicates(console: ConsoleStore, branch: str, limit: int = PAGE) -> li
 
 
 def count_open(console: ConsoleStore, branch: str) -> int:
-    rows = console._rows(
+    rows = console.rows(
         "SELECT count(*) FROM records r WHERE r.branch = ? AND r.duplicate_of IS NOT NULL "
         "AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.record_id = r.record_id "
         "AND v.version = r.version AND v.kind = 'duplicate')",
@@ -77,7 +78,7 @@ def count_open(console: ConsoleStore, branch: str) -> int:
 
 def sent_back(console: ConsoleStore, branch: str, limit: int = PAGE) -> list[dict[str, Any]]:
     """Records sent back to their officer and not yet corrected (no newer version)."""
-    rows = console._rows(
+    rows = console.rows(
         "SELECT v.record_id, v.decision, v.comment, v.decided_by, v.decided_at, r.officer_id "
         "FROM reviews v JOIN records r ON r.record_id = v.record_id "
         "WHERE v.branch = ? AND v.decision IN ('wrong_nik', 'has_issues') "
@@ -100,7 +101,7 @@ def decide(
         raise Refused("console.review.comment_long", max=MAX_COMMENT)
     if decision == "wrong_nik" and not comment:
         raise Refused("console.review.comment_required")
-    with console._tx(staff.branch) as run:
+    with console.tx(staff.branch) as run:
         row = run(
             "SELECT version, duplicate_of, branch FROM records WHERE record_id = ?", (record_id,)
         ).fetchone()
@@ -117,7 +118,7 @@ def decide(
                 raise Refused("console.review.other_branch")
         _keep(console, run, staff, record_id, version, "duplicate", decision, comment, holder)
         if decision == "flag_moves":
-            at = _stamp(console.now())
+            at = utc_stamp(console.now())
             run("UPDATE records SET duplicate_of = ?, updated_at = ? WHERE record_id = ?",
                 (record_id, at, holder))  # fmt: skip
             run("UPDATE records SET duplicate_of = NULL, updated_at = ? WHERE record_id = ?",
@@ -136,7 +137,7 @@ def mark_issue(
         raise Refused("console.review.comment_required")
     if len(comment) > MAX_COMMENT:
         raise Refused("console.review.comment_long", max=MAX_COMMENT)
-    with console._tx(staff.branch) as run:
+    with console.tx(staff.branch) as run:
         row = run(
             "SELECT version, branch FROM records WHERE record_id = ?", (record_id,)
         ).fetchone()
@@ -151,7 +152,7 @@ def _keep(
     console: ConsoleStore, run: Any, staff: Staff, record_id: str, version: int, kind: str,
     decision: str, comment: str, other: str | None,
 ) -> None:  # fmt: skip
-    at = _stamp(console.now())
+    at = utc_stamp(console.now())
     kept = run(
         "INSERT INTO reviews (branch, record_id, version, kind, decision, other_record_id, "
         "comment, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -170,7 +171,7 @@ def _keep(
                   "version": version}  # fmt: skip
         run(sql.INSERT_CHANGE, (staff.branch, record_id, "review",
                                 json.dumps(fields, ensure_ascii=False), at, record_id))  # fmt: skip
-    console._audit(
+    console.audit_in(
         run, f"staff:{staff.username}", f"review_{decision}", staff.branch,
         record_id=record_id, reason=comment, detail={"version": version, "other": other},
     )  # fmt: skip

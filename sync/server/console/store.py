@@ -52,10 +52,6 @@ class SignedIn:
     csrf: str
 
 
-def _stamp(at: dt.datetime) -> str:
-    return utc_stamp(at)
-
-
 def _parse(stamp: str) -> dt.datetime:
     return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
@@ -78,22 +74,24 @@ class ConsoleStore:
         return self._clock()
 
     @contextmanager
-    def _tx(self, branch: str | None = None) -> Iterator[Any]:
+    def tx(self, branch: str | None = None) -> Iterator[Any]:
+        """A write transaction of `branch` (serialized with its sync writers): a `?` runner."""
         with self.storage.transaction(branch) as run:
             yield run
 
-    def _rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one `?` query, outside a write transaction."""
         with self.storage.reader() as run:
             return list(run(query, params).fetchall())
 
-    def _audit(
+    def audit_in(  # one audit entry inside a transaction of `tx`
         self, run: Any, actor: str, action: str, branch: str, *, record_id: str | None = None,
         reason: str = "", detail: dict[str, Any] | None = None,
     ) -> None:  # fmt: skip
         run(
             "INSERT INTO central_audit (at, actor, action, record_id, reason, branch, detail) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (_stamp(self.now()), actor, action, record_id, reason[:500], branch,
+            (utc_stamp(self.now()), actor, action, record_id, reason[:500], branch,
              json.dumps(detail or {}, ensure_ascii=False)),
         )  # fmt: skip
 
@@ -113,18 +111,20 @@ class ConsoleStore:
             raise Refused("console.staff.no_branch")
         code = codes.new_code()
         now = self.now()
-        expires = _stamp(now + dt.timedelta(hours=CODE_HOURS))
-        with self._tx(branch) as run:
+        expires = utc_stamp(now + dt.timedelta(hours=CODE_HOURS))
+        with self.tx(branch) as run:
             added = run(
                 "INSERT INTO staff (username, branch, role, setup_code_hash, setup_expires_at, "
                 "failed_count, created_at) VALUES (?, ?, ?, ?, ?, 0, ?) "
                 "ON CONFLICT (username) DO NOTHING",
                 (username, branch, role, codes.digest(codes.normalize_code(code) or ""), expires,
-                 _stamp(now)),
+                 utc_stamp(now)),
             ).rowcount  # fmt: skip
             if not added:
                 raise Refused("console.staff.exists")
-            self._audit(run, by, "staff_added", branch, detail={"username": username, "role": role})
+            self.audit_in(
+                run, by, "staff_added", branch, detail={"username": username, "role": role}
+            )
         return code
 
     def new_staff_code(self, username: str, *, by: str) -> str:
@@ -134,13 +134,13 @@ class ConsoleStore:
         staff = self.staff(username)
         if staff is None:
             raise Refused("console.staff.unknown")
-        with self._tx(staff.branch) as run:
+        with self.tx(staff.branch) as run:
             run(
                 "UPDATE staff SET setup_code_hash = ?, setup_expires_at = ? WHERE username = ?",
                 (codes.digest(codes.normalize_code(code) or ""),
-                 _stamp(now + dt.timedelta(hours=CODE_HOURS)), staff.username),
+                 utc_stamp(now + dt.timedelta(hours=CODE_HOURS)), staff.username),
             )  # fmt: skip
-            self._audit(run, by, "staff_code", staff.branch, detail={"username": staff.username})
+            self.audit_in(run, by, "staff_code", staff.branch, detail={"username": staff.username})
         return code
 
     def disable_staff(self, username: str, *, by: Staff) -> None:
@@ -150,22 +150,22 @@ class ConsoleStore:
             raise Refused("console.staff.unknown")
         if target.username == by.username:
             raise Refused("console.staff.not_self")
-        with self._tx(by.branch) as run:
+        with self.tx(by.branch) as run:
             run("UPDATE staff SET disabled_at = ? WHERE username = ?",
-                (_stamp(self.now()), target.username))  # fmt: skip
+                (utc_stamp(self.now()), target.username))  # fmt: skip
             run("DELETE FROM staff_sessions WHERE username = ?", (target.username,))
-            self._audit(run, f"staff:{by.username}", "staff_disabled", by.branch,
+            self.audit_in(run, f"staff:{by.username}", "staff_disabled", by.branch,
                         detail={"username": target.username})  # fmt: skip
 
     def staff(self, username: str) -> Staff | None:
-        rows = self._rows(
+        rows = self.rows(
             "SELECT username, branch, role FROM staff WHERE username = ? AND disabled_at IS NULL",
             (username.strip().lower(),),
         )
         return Staff(*rows[0]) if rows else None
 
     def branch_staff(self, branch: str) -> list[dict[str, Any]]:
-        rows = self._rows(
+        rows = self.rows(
             "SELECT username, role, password_hash IS NOT NULL, created_at, disabled_at "
             "FROM staff WHERE branch = ? ORDER BY username",
             (branch,),
@@ -179,7 +179,7 @@ class ConsoleStore:
         if normalized is None:
             raise Refused("console.code.mistyped")
         username = username.strip().lower()
-        rows = self._rows(
+        rows = self.rows(
             "SELECT setup_code_hash, setup_expires_at, branch FROM staff "
             "WHERE username = ? AND disabled_at IS NULL",
             (username,),
@@ -191,7 +191,7 @@ class ConsoleStore:
         problem = codes.password_problem(password, username)
         if problem:
             raise Refused(problem, min=codes.MIN_PASSWORD)
-        with self._tx(rows[0][2]) as run:
+        with self.tx(rows[0][2]) as run:
             done = run(
                 "UPDATE staff SET password_hash = ?, setup_code_hash = NULL, "
                 "setup_expires_at = NULL, failed_count = 0, locked_until = NULL "
@@ -200,7 +200,7 @@ class ConsoleStore:
             ).rowcount
             if not done:
                 raise Refused("console.code.used")
-            self._audit(run, f"staff:{username}", "password_set", rows[0][2])
+            self.audit_in(run, f"staff:{username}", "password_set", rows[0][2])
         staff = self.staff(username)
         assert staff is not None
         return staff
@@ -211,7 +211,7 @@ class ConsoleStore:
         password, an unknown name and a locked account say the same (`console.signin.failed`)
         except for the wait, which is only told for a known account."""
         username = username.strip().lower()[:64]
-        rows = self._rows(
+        rows = self.rows(
             "SELECT password_hash, failed_count, locked_until, branch, role FROM staff "
             "WHERE username = ? AND disabled_at IS NULL",
             (username,),
@@ -227,19 +227,19 @@ class ConsoleStore:
         if not codes.password_ok(stored, password):
             failures = int(failures) + 1
             wait = lock_seconds(failures)
-            until = _stamp(now + dt.timedelta(seconds=wait)) if wait else None
-            with self._tx(branch) as run:
+            until = utc_stamp(now + dt.timedelta(seconds=wait)) if wait else None
+            with self.tx(branch) as run:
                 run(
                     "UPDATE staff SET failed_count = ?, locked_until = ? WHERE username = ?",
                     (failures, until, username),
                 )
-                self._audit(run, f"staff:{username}", "sign_in_failed", branch,
+                self.audit_in(run, f"staff:{username}", "sign_in_failed", branch,
                             detail={"failures": failures})  # fmt: skip
             if wait:
                 raise Refused("console.signin.locked", seconds=wait)
             raise Refused("console.signin.failed")
         token = codes.new_token()
-        with self._tx(branch) as run:
+        with self.tx(branch) as run:
             run(
                 "UPDATE staff SET failed_count = 0, locked_until = NULL WHERE username = ?",
                 (username,),
@@ -247,9 +247,9 @@ class ConsoleStore:
             run(
                 "INSERT INTO staff_sessions (token_hash, username, csrf, created_at, last_seen) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (codes.digest(token), username, codes.new_token(), _stamp(now), _stamp(now)),
+                (codes.digest(token), username, codes.new_token(), utc_stamp(now), utc_stamp(now)),
             )
-            self._audit(run, f"staff:{username}", "sign_in", branch)
+            self.audit_in(run, f"staff:{username}", "sign_in", branch)
         return Staff(username, branch, role), token
 
     def session(self, token: str | None) -> SignedIn | None:
@@ -257,7 +257,7 @@ class ConsoleStore:
         live session's idle clock restarts."""
         if not token or len(token) > 128:
             return None
-        rows = self._rows(
+        rows = self.rows(
             "SELECT s.username, t.branch, t.role, s.csrf, s.created_at, s.last_seen "
             "FROM staff_sessions s JOIN staff t ON t.username = s.username "
             "WHERE s.token_hash = ? AND t.disabled_at IS NULL",
@@ -271,15 +271,15 @@ class ConsoleStore:
             self.sign_out(token)
             return None
         if now - _parse(seen) > dt.timedelta(seconds=60):
-            with self._tx(branch) as run:
+            with self.tx(branch) as run:
                 run(
                     "UPDATE staff_sessions SET last_seen = ? WHERE token_hash = ?",
-                    (_stamp(now), codes.digest(token)),
+                    (utc_stamp(now), codes.digest(token)),
                 )
         return SignedIn(Staff(username, branch, role), csrf)
 
     def sign_out(self, token: str) -> None:
-        with self._tx() as run:
+        with self.tx() as run:
             run("DELETE FROM staff_sessions WHERE token_hash = ?", (codes.digest(token),))
 
     # -- devices: setup codes -------------------------------------------------------------------
@@ -290,14 +290,14 @@ class ConsoleStore:
             raise Refused("console.device.officer_required")
         code = codes.new_code()
         now = self.now()
-        with self._tx(staff.branch) as run:
+        with self.tx(staff.branch) as run:
             run(
                 "INSERT INTO setup_codes (code_hash, branch, officer_id, created_by, created_at, "
                 "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (codes.digest(codes.normalize_code(code) or ""), staff.branch, officer_id,
-                 staff.username, _stamp(now), _stamp(now + dt.timedelta(hours=CODE_HOURS))),
+                 staff.username, utc_stamp(now), utc_stamp(now + dt.timedelta(hours=CODE_HOURS))),
             )  # fmt: skip
-            self._audit(run, f"staff:{staff.username}", "setup_code", staff.branch,
+            self.audit_in(run, f"staff:{staff.username}", "setup_code", staff.branch,
                         detail={"officer_id": officer_id})  # fmt: skip
         return code
 
@@ -308,7 +308,7 @@ class ConsoleStore:
         if normalized is None:
             raise Refused("console.code.mistyped")
         digest = codes.digest(normalized)
-        rows = self._rows(
+        rows = self.rows(
             "SELECT branch, officer_id, expires_at, used_at FROM setup_codes WHERE code_hash = ?",
             (digest,),
         )
@@ -326,12 +326,12 @@ class ConsoleStore:
             run(
                 "UPDATE setup_codes SET used_at = ?, device_id = ? "
                 "WHERE code_hash = ? AND used_at IS NULL",
-                (_stamp(self.now()), device_id, digest),
+                (utc_stamp(self.now()), device_id, digest),
             ).rowcount
         )
 
     def pending_codes(self, branch: str) -> list[dict[str, Any]]:
-        rows = self._rows(
+        rows = self.rows(
             "SELECT officer_id, created_by, created_at, expires_at, used_at, device_id "
             "FROM setup_codes WHERE branch = ? ORDER BY created_at DESC LIMIT 50",
             (branch,),
@@ -341,7 +341,7 @@ class ConsoleStore:
 
     # -- the audit log --------------------------------------------------------------------------
     def audit_log(self, branch: str, limit: int = 200) -> list[dict[str, Any]]:
-        rows = self._rows(
+        rows = self.rows(
             "SELECT at, actor, action, record_id, reason, detail FROM central_audit "
             "WHERE branch = ? ORDER BY id DESC LIMIT ?",
             (branch, limit),
@@ -350,8 +350,8 @@ class ConsoleStore:
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def audit(self, staff: Staff, action: str, **kwargs: Any) -> None:
-        with self._tx(staff.branch) as run:
-            self._audit(run, f"staff:{staff.username}", action, staff.branch, **kwargs)
+        with self.tx(staff.branch) as run:
+            self.audit_in(run, f"staff:{staff.username}", action, staff.branch, **kwargs)
 
 
 _DUMMY_HASH = codes.hash_password("not-a-password-of-anyone")

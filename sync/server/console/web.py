@@ -3,89 +3,35 @@
 Every page needs a signed-in staff member (a session cookie: HttpOnly, SameSite=Strict, Secure
 under TLS) and shows only the staff member's branch; every form carries the session's CSRF
 token; admins manage devices and staff, supervisors work the queue. Pages are in Bahasa
-Indonesia unless the person chose English (`?lang=en`, kept in a cookie) or the browser asks.
+Indonesia unless the person chose English (`?lang=en`, kept in a cookie). The page
+machinery is in `pages.py`, the devices' data and the setup-code exchange in `devices.py`.
 """
 
-import datetime as dt
 import hmac
 import logging
-import uuid
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from outreach_tui.domain.i18n import translate
-from sync.server import central_sql as sql
-from sync.server.auth import hash_token
+from sync.server.central import utc_stamp
 from sync.server.console import records, reviews
+from sync.server.console.devices import branch_devices
+from sync.server.console.pages import (
+    PREFIX,
+    SESSION_COOKIE,
+    Csrf,
+    NotSignedIn,
+    page_language,
+    render,
+    stylesheet_text,
+)
 from sync.server.console.receipts import rejected_items
 from sync.server.console.store import ConsoleStore, Refused, SignedIn
-from sync.server.storage import Device
 
 logger = logging.getLogger("sync.server.console")
-
-SESSION_COOKIE = "outreach_console"
-LANG_COOKIE = "outreach_lang"
-PREFIX = "/console"
-Csrf = Annotated[str, Form(max_length=128)]  # the session's token, on every form
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_templates.filters["mask_nik"] = reviews.mask_nik
-
-
-def _reference(record_id: str) -> str:
-    from outreach_tui.slips.payload import reference_code
-
-    try:
-        return reference_code(record_id)
-    except ValueError:
-        return "-"
-
-
-_templates.filters["reference"] = _reference
-# A stored UTC stamp as people read it: `2026-12-06 20:50 UTC`.
-_templates.filters["when"] = lambda stamp: f"{stamp[:10]} {stamp[11:16]} UTC" if stamp else "-"
-
-
-class NotSignedIn(Exception):
-    """A page asked for without a live session."""
-
-
-def page_language(request: Request) -> str:
-    """`?lang=` first, then the person's choice kept in a cookie; Indonesian otherwise (the
-    browser's own language is not asked: office computers often run in English)."""
-    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
-    return chosen if chosen in ("id", "en") else "id"
-
-
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = page_language(request)
-
-    def t(key: str, **params: Any) -> str:
-        return translate(key, lang, **params)
-
-    html = _templates.get_template(name).render(
-        t=t, lang=lang, prefix=PREFIX, path=request.url.path, **context
-    )
-    response = HTMLResponse(html, status_code=status)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    if request.query_params.get("lang") in ("id", "en"):
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict")
-    return response
 
 
 def make_console_router(console: ConsoleStore) -> APIRouter:
@@ -421,7 +367,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         device = storage.device(device_id)
         if device is None or device.branch != who.staff.branch:
             return back("/devices", "console.device.not_found", error=True)
-        storage.revoke_device(device_id, _now())
+        storage.revoke_device(device_id, utc_stamp())
         console.audit(who.staff, "device_revoked", detail={"device_id": device_id})
         return back("/devices", "console.device.revoked")
 
@@ -512,93 +458,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
 
     @router.get("/static/console.css")
     def stylesheet() -> Response:
-        css = (Path(__file__).parent / "templates" / "console.css").read_text(encoding="utf-8")
-        return Response(css, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+        return Response(stylesheet_text(), media_type="text/css",
+                        headers={"Cache-Control": "max-age=3600"})  # fmt: skip
 
     return router
-
-
-def install_console_handlers(app: Any) -> None:
-    """Console errors as pages: no session sends to the sign-in page, a refusal (a CSRF
-    mismatch, a supervisor at an admin's form) is a 403 page, bad form input a 422 page naming
-    the fields. Other paths keep the API's problem documents."""
-    from fastapi.exceptions import RequestValidationError
-
-    api_invalid = app.exception_handlers.get(RequestValidationError)
-
-    async def not_signed_in(request: Request, exc: Exception) -> Response:
-        return RedirectResponse(f"{PREFIX}/signin", status_code=303)
-
-    async def refused(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, Refused)
-        message = translate(exc.key, page_language(request), **exc.params)
-        return render(request, "error.html", 403, message=message, error=True, who=None)
-
-    async def invalid(request: Request, exc: Exception) -> Response:
-        if not request.url.path.startswith(PREFIX) or api_invalid is None:
-            assert api_invalid is not None
-            return await api_invalid(request, exc)
-        assert isinstance(exc, RequestValidationError)
-        lang = page_language(request)
-        names = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
-        fields = ", ".join(translate(f"console.field.{n}", lang) for n in names[:10])
-        message = translate("console.form.invalid", lang, fields=fields)
-        return render(request, "error.html", 422, message=message, error=True, who=None)
-
-    app.add_exception_handler(NotSignedIn, not_signed_in)
-    app.add_exception_handler(Refused, refused)
-    app.add_exception_handler(RequestValidationError, invalid)
-
-
-def _now() -> str:
-    from sync.server.central import utc_stamp
-
-    return utc_stamp()
-
-
-def branch_devices(console: ConsoleStore, branch: str) -> list[dict[str, Any]]:
-    """The branch's laptops: what each sent (record versions kept; batches, items, set aside
-    and app version from the sync receipts) and when it last synced."""
-    devices = console._rows(
-        "SELECT device_id, officer_id, created_at, revoked_at FROM devices WHERE branch = ? "
-        "ORDER BY officer_id, created_at",
-        (branch,),
-    )
-    # One scan of the branch's versions (no index on the device: pushes stay as fast).
-    sent = {
-        row[0]: (int(row[1]), row[2])
-        for row in console._rows(
-            "SELECT device_id, count(*), max(received_at) FROM record_versions "
-            "WHERE branch = ? GROUP BY device_id",
-            (branch,),
-        )
-    }
-    from sync.server.console.receipts import device_summary
-
-    summary = device_summary(console, branch)  # from the sync receipts (schema 6 on)
-    keys = ("device_id", "officer_id", "created_at", "revoked_at", "versions", "last_received")
-    shown = []
-    for row in devices:
-        device = dict(zip(keys, (*row, *sent.get(row[0], (0, None))), strict=True))
-        shown.append(device | summary.get(row[0], {}))
-    return shown
-
-
-def exchange_setup_code(console: ConsoleStore, code: str) -> tuple[Device, str]:
-    """A setup code for a new device and its token (the code is used up in the same
-    transaction that registers the device)."""
-    import secrets
-
-    branch, officer_id, digest = console.redeem_setup_code(code)
-    token = secrets.token_urlsafe(32)
-    device = Device(str(uuid.uuid4()), officer_id, branch, _now())
-    with console._tx(branch) as run:
-        if not console.mark_code_used(run, digest, device.device_id):
-            raise Refused("console.code.used")
-        run(sql.INSERT_DEVICE, sql.device_params(device, hash_token(token)))
-        console._audit(run, f"device:{device.device_id}", "device_set_up", branch,
-                       detail={"officer_id": officer_id})  # fmt: skip
-    return device, token
-
-
-__all__ = ["NotSignedIn", "dt", "exchange_setup_code", "make_console_router"]
