@@ -8,10 +8,12 @@ server-side changes of its branch after a cursor. See docs/sync-protocol.md.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from outreach_tui.domain.groups import EVENT_FIELDS, GROUP_FIELDS
 from outreach_tui.domain.record import RECORD_FIELDS
 
 PROTOCOL_VERSION = 1
@@ -43,8 +45,35 @@ VISIT_DATA_FIELDS = frozenset(
     {"id", "record_id", "at", "region_code", "rw", "rt", "outcome", "note", "officer_id"}
 )
 MAX_DATA_TEXT = 1000  # characters of any one text value (fields with their own rule: less)
+# Groups, memberships, events and attendance (issue 14). A membership's and an attendance's item
+# id is `pair_id` of its two ids, so the same pair is the same item on every laptop.
+GROUP_DATA_FIELDS = frozenset(GROUP_FIELDS)
+EVENT_DATA_FIELDS = frozenset(EVENT_FIELDS)
+MEMBERSHIP_DATA_FIELDS = frozenset({"id", "group_id", "record_id", "added_at"})
+ATTENDANCE_DATA_FIELDS = frozenset({"id", "event_id", "record_id", "status_then", "at"})
+DATA_FIELDS = {
+    "record": RECORD_DATA_FIELDS,
+    "visit": VISIT_DATA_FIELDS,
+    "group": GROUP_DATA_FIELDS,
+    "membership": MEMBERSHIP_DATA_FIELDS,
+    "event": EVENT_DATA_FIELDS,
+    "attendance": ATTENDANCE_DATA_FIELDS,
+}
+# The item kinds protocol 1 started with, and the ones added since. A server names every kind
+# it takes in this header of its push and pull answers; a laptop sends a newer kind only to a
+# server that named it (an older server refuses an unknown kind, and with it the whole batch).
+FIRST_ITEM_KINDS = ("record", "visit")
+NEWER_ITEM_KINDS = ("group", "membership", "event", "attendance")
+ITEM_KINDS_HEADER = "Outreach-Item-Kinds"
+_PAIR_NAMESPACE = uuid.UUID("5f0c6c3e-7a4e-4b61-9d0b-2f6d1a0e4b14")
 
-ItemKind = Literal["record", "visit"]
+
+def pair_id(first: str, second: str) -> str:
+    """The item id of a membership (group, record) or an attendance (event, record)."""
+    return str(uuid.uuid5(_PAIR_NAMESPACE, f"{first}/{second}"))
+
+
+ItemKind = Literal["record", "visit", "group", "membership", "event", "attendance"]
 ItemStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 ServerChangeKind = Literal["kpj_number", "status", "duplicate_nik", "forgotten", "review"]
 # Server change kinds a laptop understands beyond protocol 1's first four, named in this
@@ -67,11 +96,12 @@ class Reason(_Model):
 
 
 class PushItem(_Model):
-    """One change: a record version (frozen once sent) or a visit (immutable)."""
+    """One change: a record version (frozen once sent), a visit (immutable), a group or an
+    event version, or a membership or an attendance (immutable)."""
 
     kind: ItemKind
-    id: str = Field(min_length=1, max_length=64, description="Record or visit UUID.")
-    version: int = Field(1, ge=1, le=1_000_000, description="Record version; 1 for visits.")
+    id: str = Field(min_length=1, max_length=64, description="The item's UUID.")
+    version: int = Field(1, ge=1, le=1_000_000, description="Record, group or event version; 1 for the immutable kinds.")
     base_version: int | None = Field(
         None, ge=1, le=1_000_000, description="The version this one replaces, as last acknowledged."
     )

@@ -15,9 +15,8 @@ from sync.protocol import (
     CURRENT_VERSION_HEADER,
     HELD_BY_COLLEAGUE,
     HELD_IN_OTHER_BRANCH,
+    DATA_FIELDS,
     MAX_DATA_TEXT,
-    RECORD_DATA_FIELDS,
-    VISIT_DATA_FIELDS,
     ItemStatus,
     PushItem,
     Reason,
@@ -185,7 +184,7 @@ def _checked(item: PushItem, ctx: PushContext) -> _Checked:
 
 def _strict_fields(item: PushItem, ctx: PushContext) -> None:
     """Refuse keys outside the contract and overlong texts, naming each (no value quoted)."""
-    allowed = RECORD_DATA_FIELDS if item.kind == "record" else VISIT_DATA_FIELDS
+    allowed = DATA_FIELDS[item.kind]
     problems = [
         Problem(str(name)[:64], "field.unknown") for name in item.data if name not in allowed
     ]

@@ -8,7 +8,7 @@ runs them in its thread pool, where each thread has its own SQLite connection.
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response, Security
@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from sync.protocol import (
     ACCEPT_KINDS_HEADER,
+    ITEM_KINDS_HEADER,
     API_PREFIX,
     MAX_PULL_ITEMS,
     NEWER_KINDS,
@@ -132,6 +133,17 @@ def parse_push(raw: bytes) -> PushRequest:
         raise RequestValidationError(errors) from None
 
 
+def refuse_kinds(body: PushRequest, kinds: Sequence[str]) -> None:
+    """422, as a server built before a kind answers it, for an item of a kind not served."""
+    errors = [
+        {"type": "literal_error", "loc": ("body", "items", index, "kind"),
+         "msg": "Input should be one of the kinds this server takes"}
+        for index, item in enumerate(body.items) if item.kind not in kinds
+    ]  # fmt: skip
+    if errors:
+        raise RequestValidationError(errors)
+
+
 def create_app(storage: CentralStorage, *, settings: ServerSettings | None = None) -> FastAPI:
     """Build the central API over `storage` (which the caller opens and closes)."""
     settings = settings or ServerSettings()
@@ -203,8 +215,9 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         responses=problem_responses(422, 500),
         dependencies=[Depends(only_query())],
     )
-    def health() -> Health:
+    def health(response: Response) -> Health:
         """Liveness and protocol version; needs no token."""
+        response.headers.update(kinds_header)
         return Health(server_time=now())
 
     @app.get(
@@ -242,11 +255,14 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
                 request.headers.get("user-agent", ""),
             )  # fmt: skip
 
+    kinds_header = {ITEM_KINDS_HEADER: ",".join(settings.item_kinds)}
+
     def store_batch(
         raw: bytes, device: Device, lang: str, current_version: bool = False, agent: str = ""
     ) -> Response:
         """Parse, store and answer one push (in the worker thread, not the event loop)."""
         body = parse_push(raw)
+        refuse_kinds(body, settings.item_kinds)
         ctx = PushContext(
             device=device,
             today=settings.today(),
@@ -274,7 +290,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
             "results": results,
             "server_time": now(),
         }
-        return AsciiJSONResponse(answer)
+        return AsciiJSONResponse(answer, headers=kinds_header)
 
     @app.get(
         f"{API_PREFIX}/pull",
@@ -284,6 +300,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
     )
     def pull(
         request: Request,
+        response: Response,
         device: Annotated[Device, Depends(authenticated)],
         cursor: Annotated[
             int, Query(ge=0, le=MAX_CURSOR, description="The last `seq` already applied.")
@@ -314,6 +331,7 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
             len(changes),
             more,
         )
+        response.headers.update(kinds_header)
         return PullResponse(changes=changes, cursor=next_cursor, more=more)
 
     @app.post(

@@ -58,6 +58,10 @@ class PgWriter:
         with self._conn.transaction():
             yield
 
+    def run(self, query: str, params: Sequence[Any] = ()) -> Any:
+        """A `?` statement of another module inside this transaction (groups and events)."""
+        return self._conn.execute(pg(query), params)
+
     def record_state(self, record_id: str) -> RecordState | None:
         """The current state of a record, or None when the server has never accepted it."""
         row = self._one(RECORD_SELECT + " WHERE r.record_id = %s", (record_id,))

@@ -62,7 +62,10 @@ from sync.server.storage import (
     NewVisit,
     RecordState,
 )
+from sync.server.groups import HANDLERS
 from sync.server.visits import check_visit
+
+VERSIONED = frozenset({"record", "group", "event"})  # kinds whose items carry a base version
 
 
 def _record(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Checked) -> Answer:
@@ -220,7 +223,7 @@ class _Batch:
     def one(self, index: int, checked: _Checked) -> None:
         """The one-item path: the item's writes in a savepoint, undone when it is refused."""
         item = self.items[index]
-        handle = _record if item.kind == "record" else _visit
+        handle = _record if item.kind == "record" else HANDLERS.get(item.kind, _visit)
         try:
             with self.writer.item():
                 self.results[index] = handle(self.writer, item, self.ctx, checked)
@@ -320,7 +323,7 @@ def push_items(
     for item in items:
         try:
             checked = _checked(item, ctx)
-            refused = _not_after_base(item, ctx) if item.kind == "record" else None
+            refused = _not_after_base(item, ctx) if item.kind in VERSIONED else None
             if refused is not None:
                 raise refused
             checks.append(checked)

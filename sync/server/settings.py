@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sync.protocol import MAX_BATCH_BYTES
+from sync.protocol import FIRST_ITEM_KINDS, MAX_BATCH_BYTES, NEWER_ITEM_KINDS
 
 
 def _utc_now() -> dt.datetime:
@@ -37,3 +37,6 @@ class ServerSettings:
     today: Callable[[], dt.date] = field(default=_wib_today)
     # Timestamps written to the database and sent as `server_time`.
     now: Callable[[], dt.datetime] = field(default=_utc_now)
+    # The item kinds pushes may carry, named to clients in `ITEM_KINDS_HEADER`. Tests serve
+    # protocol 1's first kinds only to stand for a server built before groups and events.
+    item_kinds: tuple[str, ...] = (*FIRST_ITEM_KINDS, *NEWER_ITEM_KINDS)

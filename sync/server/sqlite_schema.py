@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from importlib import resources
+
+
+def _shared(name: str) -> str:
+    """A PostgreSQL migration whose DDL SQLite runs as written (no identity columns, no
+    PostgreSQL-only types)."""
+    return (resources.files("sync.server") / "migrations" / "postgres" / name).read_text("utf-8")
+
 
 # Each entry moves the schema from version i to i + 1. Append only; never edit a shipped step.
 MIGRATIONS: tuple[str, ...] = (
@@ -342,6 +350,8 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (branch, officer_id, month)
     );
     """,
+    # Groups, members, events, attendance (issue 14): one DDL for both databases.
+    _shared("0004_groups.sql"),
 )
 
 

@@ -119,6 +119,10 @@ class SqliteWriter:
         finally:
             self._depth -= 1
 
+    def run(self, query: str, params: Sequence[Any] = ()) -> Any:
+        """A `?` statement of another module inside this transaction (groups and events)."""
+        return self._conn.execute(query, params)
+
     def record_state(self, record_id: str) -> RecordState | None:
         """The current state of a record, or None when the server has never accepted it."""
         row = self._conn.execute(_RECORD_SELECT + " WHERE r.record_id = ?", (record_id,)).fetchone()

@@ -179,6 +179,10 @@ class CentralWriter(Protocol):
         """A nested unit (savepoint): an exception inside undoes only that item's writes."""
         ...
 
+    def run(self, query: str, params: Sequence[Any] = ()) -> Any:
+        """A `?` statement of another module (`sync/server/groups.py`) in this transaction."""
+        ...
+
     def record_state(self, record_id: str) -> RecordState | None:
         """The current state of a record, or None when the server has never accepted it."""
         ...
