@@ -89,7 +89,7 @@ def probe(server_url: str, timeout: float = PROBE_TIMEOUT, ca_file: str = "") ->
 
 def summary_text(summary: SyncSummary, lang: str) -> str:
     """One line saying what a sync run did (the command prints it, the sync screen shows it)."""
-    return translate(
+    line = translate(
         "sync.summary",
         lang,
         sent=summary.sent,
@@ -101,6 +101,9 @@ def summary_text(summary: SyncSummary, lang: str) -> str:
         pulled=summary.pulled,
         remaining=summary.remaining,
     )
+    if summary.groups_held and summary.groups_waiting:
+        line += " " + translate("sync.groups_held", lang, count=summary.groups_waiting)
+    return line
 
 
 def keep_less(store: Any, retention_days: int) -> int:

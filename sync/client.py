@@ -23,8 +23,10 @@ from outreach_tui.domain.server_url import ServerUrlError, check_server_url
 from sync.outbox import Batch, OutboxItem
 from sync.protocol import (
     API_PREFIX,
+    ITEM_KINDS_HEADER,
     MAX_BATCH_BYTES,
     MAX_BATCH_ITEMS,
+    NEWER_ITEM_KINDS,
     PROTOCOL_VERSION,
     ItemResult,
     PullResponse,
@@ -64,6 +66,14 @@ class SyncStore(Protocol):
     def apply_server_changes(self, changes: Sequence[dict[str, Any]], cursor: int) -> int: ...
 
     def outbox_size(self) -> int: ...
+
+    def group_outbox_size(self) -> int: ...
+
+    def group_outbox(self, limit: int) -> list[OutboxItem]: ...
+
+    def apply_group_results(
+        self, items: Sequence[OutboxItem], results: Sequence[dict[str, Any]]
+    ) -> None: ...
 
     def set_aside_count(self) -> int: ...
 
@@ -136,6 +146,9 @@ class SyncClient:
         self.session = session or make_session(config)
         self.progress = progress or (lambda _phase, _done, _total: None)
         self.base = config.server_url.rstrip("/") + API_PREFIX
+        # The item kinds the server named in its last answer (`ITEM_KINDS_HEADER`); None until
+        # it answered, empty for a server built before the header.
+        self.server_kinds: frozenset[str] | None = None
 
     def run(self) -> SyncSummary:
         """Push every pending change, then pull; the journal records the run whatever happens."""
@@ -148,12 +161,14 @@ class SyncClient:
 
             send_forgets(self.store, self._request)
             self.pull(summary)
+            self.push_groups(summary)
             self.fetch_branch_keys()
         except SyncError as exc:
             summary.error = exc.code
             raise
         finally:
-            summary.remaining = self.store.outbox_size()
+            summary.groups_waiting = self.store.group_outbox_size()
+            summary.remaining = self.store.outbox_size() + summary.groups_waiting
             summary.set_aside_total = self.store.set_aside_count()
             self.store.finish_sync_run(run_id, summary.as_journal())
         return summary
@@ -224,6 +239,28 @@ class SyncClient:
                 self._push(summary)
             finally:
                 self.store.settle_sync_states()
+
+    def push_groups(self, summary: SyncSummary) -> None:
+        """Send groups, memberships, events and attendance, after records (the records they
+        name are on the server first), only to a server that named these kinds: an older one
+        would refuse the whole batch. Each batch's answers are kept on its rows at once."""
+        if self.server_kinds is None or not set(NEWER_ITEM_KINDS) <= self.server_kinds:
+            summary.groups_held = True
+            return
+        limit = min(self.config.batch_size, MAX_BATCH_ITEMS)
+        while items := self.store.group_outbox(limit):
+            batch = Batch.pack(
+                items, items[-1].seq, self.config.max_batch_bytes, PROTOCOL_VERSION,
+                self.config.gzip_level,
+            )  # fmt: skip
+            summary.bytes_raw += batch.raw_bytes
+            summary.bytes_sent += len(batch.payload)
+            results = self._post(batch)
+            self.store.apply_group_results(batch.items, results)
+            summary.count(batch.items, results)
+            summary.batches += 1
+            if not batch.items:  # pragma: no cover - pack keeps at least one item
+                break
 
     def _push(self, summary: SyncSummary) -> None:
         """The batches: while one is in flight, the next is read, encoded and marked sent.
@@ -360,6 +397,11 @@ class SyncClient:
         body = self._request("GET", "/pull", params={"cursor": cursor})
         return PullResponse.model_validate(body)
 
+    def _note_kinds(self, response: requests.Response) -> None:
+        kinds = _kinds(response)
+        if kinds is not None:
+            self.server_kinds = kinds
+
     def _request(self, method: str, path: str, *, raw: bool = False, **kwargs: Any) -> Any:
         """One HTTP call (with the session's retries); errors become SyncError with a code.
 
@@ -384,6 +426,7 @@ class SyncClient:
             ) from exc
         except requests.exceptions.RequestException as exc:
             raise SyncError("sync.unreachable", exc.__class__.__name__) from exc
+        self._note_kinds(response)
         if 300 <= response.status_code < 400:
             status = response.status_code
             raise SyncError("sync.redirect_refused", str(status), status)
@@ -401,6 +444,15 @@ class SyncClient:
             return response.json()
         except ValueError as exc:
             raise SyncError("sync.protocol", "response is not JSON") from exc
+
+
+def _kinds(response: requests.Response) -> frozenset[str] | None:
+    """The item kinds a server names in an answer (empty when it names none), or None for an
+    answer that is not the API's (a proxy's error page)."""
+    if response.status_code >= 300:
+        return None
+    header = response.headers.get(ITEM_KINDS_HEADER, "")
+    return frozenset(kind.strip() for kind in header.split(",") if kind.strip())
 
 
 def _problem_code(response: requests.Response) -> str:

@@ -32,6 +32,16 @@ def _presorted_encoder() -> Callable[[Any], str]:
 
 _presorted = _presorted_encoder()
 
+# The item id of a membership (group, record) or an attendance (event, record): the same pair
+# is the same item on every laptop, so a replay from anywhere is a `duplicate`.
+_PAIR_NAMESPACE = uuid.UUID("5f0c6c3e-7a4e-4b61-9d0b-2f6d1a0e4b14")
+
+
+def pair_id(first: str, second: str) -> str:
+    """The item id of a membership (group id, record id) or an attendance (event id, record id)."""
+    return str(uuid.uuid5(_PAIR_NAMESPACE, f"{first}/{second}"))
+
+
 # A record's consent proof on the wire: optional item fields next to `data` (sync/protocol.py).
 CONSENT_WIRE_FIELDS: tuple[str, str, str] = ("consent_at", "consent_by", "consent_version")
 

@@ -8,13 +8,13 @@ server-side changes of its branch after a cursor. See docs/sync-protocol.md.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from outreach_tui.domain.groups import EVENT_FIELDS, GROUP_FIELDS
 from outreach_tui.domain.record import RECORD_FIELDS
+from sync.outbox import pair_id as pair_id  # part of the wire format, defined where it is light
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -65,14 +65,6 @@ DATA_FIELDS = {
 FIRST_ITEM_KINDS = ("record", "visit")
 NEWER_ITEM_KINDS = ("group", "membership", "event", "attendance")
 ITEM_KINDS_HEADER = "Outreach-Item-Kinds"
-_PAIR_NAMESPACE = uuid.UUID("5f0c6c3e-7a4e-4b61-9d0b-2f6d1a0e4b14")
-
-
-def pair_id(first: str, second: str) -> str:
-    """The item id of a membership (group, record) or an attendance (event, record)."""
-    return str(uuid.uuid5(_PAIR_NAMESPACE, f"{first}/{second}"))
-
-
 ItemKind = Literal["record", "visit", "group", "membership", "event", "attendance"]
 ItemStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 ServerChangeKind = Literal["kpj_number", "status", "duplicate_nik", "forgotten", "review"]

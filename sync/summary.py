@@ -27,6 +27,8 @@ class SyncSummary:
     remaining: int = 0
     set_aside: list[dict[str, Any]] = field(default_factory=list)
     set_aside_total: int = 0
+    groups_waiting: int = 0  # group, event, membership and attendance rows not yet answered
+    groups_held: bool = False  # the server does not take them yet (built before issue 14)
 
     @property
     def complete(self) -> bool:

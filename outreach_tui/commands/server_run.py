@@ -109,6 +109,7 @@ def run(
     import uvicorn
 
     from sync.server import ServerSettings, create_app, is_postgres
+    from sync.server.arrears import Sweeper, sweep_interval
     from sync.server.serving import ServingLimits, server_config
 
     if workers > 1 and not is_postgres(db):
@@ -127,15 +128,20 @@ def run(
         _run_workers(db, workers, sock, tls, listening)
         return
     with _central(db, create=True) as storage:
-        app = create_app(storage, settings=ServerSettings())
+        settings = ServerSettings()
+        app = create_app(storage, settings=settings)
         config = server_config(
             app, log_config=_log_config(), limits=ServingLimits.from_env(), **tls
         )
         click.echo(listening)
         sys.stdout.flush()
+        sweeper = Sweeper(storage, settings.today, sweep_interval()).start()
         # uvicorn stops gracefully on Ctrl+C, then re-raises the signal: that is our clean exit.
-        with contextlib.suppress(KeyboardInterrupt):
-            uvicorn.Server(config).run(sockets=[sock])
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            sweeper.stop()
     sock.close()
     click.echo(ctx.t("server.run.stopped"))
 

@@ -1,19 +1,21 @@
 """Kelompok (groups): the markets, ojek bases, cooperatives ... the branch works with, and their
 coverage: members enrolled or active over members recorded and over the workers the group
 declares (issue 14). A new group is typed in one line of boxes (Enter moves on, the last box
-saves); people become members when they attend an event held with the group (attendance.py)."""
+saves); people become members when they attend an event held with the group (attendance.py),
+or from their record (Ctrl+G on the detail: `GroupPickDialog`)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from outreach_tui.domain import codes
-from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.screens.base import OutreachModal, OutreachScreen
 from outreach_tui.store.groups import GroupError
 from outreach_tui.widgets.footer import KeyFooter
 
@@ -93,3 +95,36 @@ class GroupsScreen(OutreachScreen):
 
     def action_leave(self) -> None:
         self.dismiss()
+
+
+class GroupPickDialog(OutreachModal):
+    """Pick the group a person joins: arrows and Enter, Esc to cancel; dismisses with the id."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "key.detail_cancel")]
+
+    def __init__(self, name: str, groups: list[dict[str, Any]], member_of: set[str]) -> None:
+        super().__init__()
+        self.person = name
+        self.groups = groups
+        self.member_of = member_of
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.t("groups.pick.title", name=self.person), classes="dialog-title",
+                         markup=False)  # fmt: skip
+            options = []
+            for group in self.groups:
+                kind = codes.GROUP_KINDS.get(group["kind"])
+                label = f"{group['name']} ({self.t(kind) if kind else group['kind']})"
+                if group["id"] in self.member_of:
+                    label += f" · {self.t('groups.pick.member')}"
+                options.append(Option(label, id=group["id"]))
+            yield OptionList(*options, id="group-pick")
+            yield Static(self.t("groups.pick.help"), classes="hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -86,6 +86,7 @@ class RecordDetailScreen(OutreachScreen):
         Binding("f12", "follow_up", "key.detail_follow_up"),
         Binding("ctrl+t", "slip", "key.detail_slip"),
         Binding("ctrl+r", "reveal_nik", "key.detail_reveal_nik"),
+        Binding("ctrl+g", "add_to_group", "key.detail_group"),
     ]
 
     def __init__(self, record_id: str) -> None:
@@ -94,6 +95,7 @@ class RecordDetailScreen(OutreachScreen):
         self.record: dict[str, Any] | None = None
         self.visits: list[dict[str, Any]] = []
         self.arrears: dict[str, Any] | None = None  # what the centre said of the payments
+        self.member_of: list[dict[str, Any]] = []  # the groups the person belongs to
         self.reveal_nik = False
 
     def compose(self) -> ComposeResult:
@@ -132,6 +134,7 @@ class RecordDetailScreen(OutreachScreen):
         self.record = store.get_record(self.record_id)
         self.visits = list(reversed(store.visits_for(self.record_id))) if self.record else []
         self.arrears = store.arrears_of(self.record_id) if self.record else None
+        self.member_of = store.groups_of(self.record_id) if self.record else []
         reasons: list[dict[str, Any]] = []
         if self.record is not None and self.record.get("sync_state") in SET_ASIDE:
             reasons = [r for r in store.set_aside() if r.get("id") == self.record["id"]]
@@ -246,6 +249,8 @@ class RecordDetailScreen(OutreachScreen):
         if reason:
             label = codes.DECLINE_REASONS.get(str(reason))
             rows.append((self._label("decline_reason"), self.t(label) if label else str(reason)))
+        if self.member_of:
+            rows.append((self.t("detail.groups"), ", ".join(g["name"] for g in self.member_of)))
         follow_up = record.get("follow_up_on")
         if follow_up:
             shown = iso_day_text(follow_up)
@@ -385,6 +390,29 @@ class RecordDetailScreen(OutreachScreen):
                 self._say(self.t("detail.follow_up.saved", date=iso_day_text(choice.day)))
             else:
                 self._say(self.t("detail.follow_up.cleared"))
+
+    def action_add_to_group(self) -> None:
+        """Make the person a member of one of the laptop's groups (not only by attending)."""
+        if self.record is None:
+            return
+        groups = self.session.store.groups()
+        if not groups:
+            self._say(self.t("detail.group.none"), error=True)
+            return
+        from outreach_tui.screens.groups import GroupPickDialog
+
+        name = str(self.record.get("full_name") or "-")
+        member_of = {g["id"] for g in self.member_of}
+        self.app.push_screen(GroupPickDialog(name, groups, member_of), self._group_picked)
+
+    def _group_picked(self, group_id: str | None) -> None:
+        if group_id is None or self.record is None:
+            return
+        officer = self.session.officer_id
+        added = self.session.store.add_members(group_id, [self.record_id], actor=officer)
+        name = next((g["name"] for g in self.session.store.groups() if g["id"] == group_id), "-")
+        self.reload()
+        self._say(self.t("detail.group.added" if added else "detail.group.already", group=name))
 
     def action_visit(self) -> None:
         """Log a visit and its outcome."""

@@ -2,7 +2,7 @@
 events'). Every write is checked by `domain.groups` first (a refused group or event raises
 `GroupError` naming each field and rule; nothing is written), versioned where it can change,
 and audited. Attendance is immutable: a person attended an event once, with their status then.
-Not yet in the change log: the sync protocol does not carry them yet.
+Every write queues what changed for the central API in the same transaction (`group_outbox.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .audit import AuditEntry, append_audit
 from .base import StoreBase, owned, utc_now
 from .fields import canonical_id
+from .group_outbox import queue_pairs, queue_versioned
 
 if TYPE_CHECKING:
     from outreach_tui.domain.problems import Problem
@@ -87,6 +88,7 @@ class GroupsMixin(StoreBase):
             action = "create" if version == 1 else "update"
             append_audit(conn, now, actor, [AuditEntry(action, "group", group_id, version,
                                                        changed)])  # fmt: skip
+            queue_versioned(conn, "group", group_id, version, now)
         return group_id
 
     @owned
@@ -105,14 +107,17 @@ class GroupsMixin(StoreBase):
             } if ids else set()  # fmt: skip
             if len(held) < len(set(ids)):
                 raise GroupError([_problem("record_id", "record_id.unknown")])
-            added = 0
-            for record_id in ids:
-                added += conn.execute(
+            new: list[tuple[str, str]] = []
+            for record_id in dict.fromkeys(ids):
+                if conn.execute(
                     "INSERT INTO group_members (group_id, record_id, added_at) VALUES (?, ?, ?) "
                     "ON CONFLICT DO NOTHING",
                     (group_id, record_id, now),
-                ).rowcount
+                ).rowcount:
+                    new.append((group_id, record_id))
+            added = len(new)
             if added:
+                queue_pairs(conn, "membership", new, now)
                 append_audit(conn, now, actor, [AuditEntry("members_added", "group", group_id,
                                                            None, ["members"])])  # fmt: skip
         return added
@@ -134,6 +139,15 @@ class GroupsMixin(StoreBase):
                 row["members"], row["enrolled"], row["declared_workers"]
             )
         return rows
+
+    @owned
+    def groups_of(self, record_id: str) -> list[dict[str, Any]]:
+        """The groups a record belongs to, by name (id, name, kind)."""
+        return self._rows(
+            "SELECT g.id, g.name, g.kind FROM group_members m JOIN groups g ON g.id = m.group_id "
+            "WHERE m.record_id = ? ORDER BY g.name",
+            (record_id,),
+        )
 
     # -- events and attendance ------------------------------------------------------------
     @owned
@@ -179,6 +193,7 @@ class GroupsMixin(StoreBase):
             action = "create" if version == 1 else "update"
             append_audit(conn, stamp, actor, [AuditEntry(action, "event", event_id, version,
                                                          columns)])  # fmt: skip
+            queue_versioned(conn, "event", event_id, version, stamp)
         return event_id
 
     @owned
@@ -201,6 +216,7 @@ class GroupsMixin(StoreBase):
             if added:
                 append_audit(conn, now, actor, [AuditEntry("attended", "event", event_id, None,
                                                            ["attendance"])])  # fmt: skip
+                queue_pairs(conn, "attendance", [(event_id, record_id)], now)
         return bool(added)
 
     @owned

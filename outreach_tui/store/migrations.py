@@ -449,3 +449,57 @@ def m009_visit_promise(db: Database) -> None:
     day becomes the record's follow-up). SQLite cannot widen a CHECK: the table is rebuilt."""
     for statement in _split_statements(_V9_VISIT_OUTCOMES):
         db.execute(statement)
+
+
+_V10_GROUP_OUTBOX = """
+CREATE TABLE group_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity TEXT NOT NULL CHECK (
+        entity = 'group' OR entity = 'membership' OR entity = 'event' OR entity = 'attendance'
+    ),
+    entity_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    first_id TEXT,
+    record_id TEXT,
+    at TEXT NOT NULL,
+    ack TEXT CHECK (ack IS NULL OR ack IN ('accepted', 'duplicate', 'conflict', 'rejected')),
+    ack_at TEXT,
+    reasons TEXT
+) STRICT;
+CREATE INDEX group_outbox_waiting ON group_outbox (seq) WHERE ack IS NULL;
+CREATE INDEX group_outbox_entity ON group_outbox (entity_id, seq);
+"""
+
+
+@migrations()
+def m010_group_outbox(db: Database) -> None:
+    """``group_outbox``: groups, memberships, events and attendance waiting for the central API
+    (sent in their own phase of a sync, only to a server that takes them), each row answered
+    in place. What the laptop holds already is queued, so it syncs with the next run."""
+    from sync.outbox import pair_id
+
+    for statement in _split_statements(_V10_GROUP_OUTBOX):
+        db.execute(statement)
+    insert = (
+        "INSERT INTO group_outbox (entity, entity_id, version, first_id, record_id, at) "
+        "VALUES (?, ?, ?, ?, ?, ?)"
+    )
+    conn = db.conn
+    conn.executemany(insert, [
+        ("group", gid, version, None, None, at)
+        for gid, version, at in conn.execute("SELECT id, version, updated_at FROM groups "
+                                             "ORDER BY created_at")
+    ])  # fmt: skip
+    conn.executemany(insert, [
+        ("event", eid, version, None, None, at)
+        for eid, version, at in conn.execute("SELECT id, version, updated_at FROM events "
+                                             "ORDER BY created_at")
+    ])  # fmt: skip
+    for table, first in (("group_members", "group_id"), ("attendance", "event_id")):
+        stamp = "added_at" if table == "group_members" else "at"
+        entity = "membership" if table == "group_members" else "attendance"
+        conn.executemany(insert, [
+            (entity, pair_id(one, record), 1, one, record, at)
+            for one, record, at in conn.execute(
+                f"SELECT {first}, record_id, {stamp} FROM {table} ORDER BY {stamp}")
+        ])  # fmt: skip

@@ -6,6 +6,7 @@ from .audit import AuditMixin
 from .changes import ChangesMixin
 from .conflicts import ConflictsMixin
 from .dashboard import DashboardMixin
+from .group_outbox import GroupOutboxMixin
 from .groups import GroupsMixin
 from .importing import ImportingMixin
 from .listing import ListingMixin
@@ -33,6 +34,7 @@ class Store(
     ReportsMixin,
     RecoveryMixin,
     GroupsMixin,
+    GroupOutboxMixin,
 ):
     """Records, visits, search, change log and audit log over one SQLite connection.
 

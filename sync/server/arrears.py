@@ -4,7 +4,8 @@ the laptop that owns the record with its next pull (a `status` change carrying t
 arrears and the paid-through month; a laptop that knows only `active` ignores `inactive`).
 
 `record_payment` is what the branch console's payment form does; `sweep` makes the overdue
-participants of every branch inactive (`outreach server arrears`, or the server's daily run).
+participants of every branch inactive: `outreach server run` sweeps at start and every hour
+(`Sweeper`), and `outreach server arrears` sweeps once (from cron, or by hand).
 A participant made active by `mark-paid` before payments were recorded has no paid-through
 month and is left alone until a payment is recorded.
 """
@@ -125,3 +126,55 @@ def arrears_list(console: Any, branch: str, today: dt.date) -> list[dict[str, An
                        "rw": rw, "paid_through": through,
                        "months": len(unpaid_months(_month(through), first, today))})  # fmt: skip
     return listed
+
+
+SWEEP_ENV = "OUTREACH_SERVER_SWEEP_SECONDS"
+
+
+def sweep_interval() -> float:
+    """Seconds between the server's arrears sweeps: an hour, or OUTREACH_SERVER_SWEEP_SECONDS
+    (tests; at least 1)."""
+    import os
+
+    try:
+        return max(1.0, float(os.environ.get(SWEEP_ENV, "3600")))
+    except ValueError:
+        return 3600.0
+
+
+class Sweeper:
+    """The server's own arrears run: `sweep` at start and then every `interval` seconds, in a
+    daemon thread, for as long as `outreach server run` serves (a cron job running
+    `outreach server arrears` is then not needed). Sweeping is idempotent: a participant is made
+    inactive once, so several workers sweeping at once change nothing twice. A failed sweep
+    (the database away) is logged and tried again at the next interval."""
+
+    def __init__(self, storage: Any, today: Any, interval: float = 3600.0) -> None:
+        import threading
+
+        self.storage, self.today, self.interval = storage, today, interval
+        self.runs = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="arrears-sweep", daemon=True)
+
+    def start(self) -> Sweeper:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        import logging
+
+        logger = logging.getLogger("sync.server")
+        while not self._stop.is_set():
+            try:
+                made = sweep(self.storage, today=self.today())
+                if made:
+                    logger.info("arrears sweep: %d participants inactive", made)
+            except Exception as exc:  # the database away: try again at the next interval
+                logger.warning("arrears sweep failed: %s", type(exc).__name__)
+            self.runs += 1
+            self._stop.wait(self.interval)

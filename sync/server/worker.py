@@ -21,5 +21,9 @@ def app_from_env() -> FastAPI:
     from sync.server.database import open_central
     from sync.server.settings import ServerSettings
 
+    from sync.server.arrears import Sweeper, sweep_interval
+
     storage = open_central(os.environ[DB_ENV], create=False, max_size=POOL_PER_WORKER)
-    return create_app(storage, settings=ServerSettings())
+    settings = ServerSettings()
+    Sweeper(storage, settings.today, sweep_interval()).start()  # idempotent across workers
+    return create_app(storage, settings=settings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -98,3 +99,49 @@ def test_the_arrears_command_runs_the_sweep(tmp_path: Path) -> None:
     assert done.exit_code == 0 and ": 0." in done.output
     missing = CliRunner().invoke(main, ["server", "arrears", "--db", str(tmp_path / "x.db")])
     assert missing.exit_code == 2 and not (tmp_path / "x.db").exists()
+
+
+def test_the_server_sweeps_arrears_by_itself(central_server: CentralServer) -> None:
+    """`outreach server run` keeps a Sweeper: participants fall inactive without a cron job,
+    once, and a sweep that fails (the database away) is tried again at the next interval."""
+    import time
+
+    from tests.sync.conftest import enrolled_record, record_item, statuses
+
+    token = central_server.add_device("p-a", "KC-BOGOR")
+    record = enrolled_record(11)
+    assert statuses(central_server.push(token, [record_item(record)])) == ["accepted"]
+    today = dt.date.today()
+    paid = arrears.record_payment(central_server.storage, record["id"], 1, today=today, by="dewi",
+                                  branch="KC-BOGOR")  # fmt: skip
+    through = dt.date.fromisoformat(f"{paid.paid_through}-01")
+    later = due_date(add_months(through, 3)) + dt.timedelta(days=1)
+    sweeper = arrears.Sweeper(central_server.storage, lambda: later, interval=0.05).start()
+    try:
+        deadline = time.monotonic() + 10
+        while sweeper.runs < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        sweeper.stop()
+    assert sweeper.runs >= 3
+    assert central_server.query("SELECT central_status FROM records") == [("inactive",)]
+    changes = central_server.query("SELECT fields FROM server_changes WHERE kind = 'status'")
+    assert sum("inactive" in fields for (fields,) in changes) == 1  # swept 3 times, once made
+
+
+def test_a_failing_sweep_is_logged_and_the_sweeper_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import time
+
+    class Away:
+        def reader(self) -> Any:
+            raise OSError("database away")
+
+    sweeper = arrears.Sweeper(Away(), dt.date.today, interval=0.05).start()
+    deadline = time.monotonic() + 10
+    while sweeper.runs < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    sweeper.stop()
+    assert sweeper.runs >= 2
+    assert "arrears sweep failed: OSError" in caplog.text

@@ -450,3 +450,35 @@ async def test_a_promise_to_pay_needs_its_day_and_becomes_the_follow_up(
         record = app.session.store.get_record(record_id)
         assert record["follow_up_on"] == promised.isoformat()
         assert "Janji bayar" in shown(screen, "#detail-visits")
+
+
+async def test_a_person_joins_a_group_from_the_record(make_tui: Any, ready_home: Path) -> None:
+    """Ctrl+G on the detail: pick a group with the keyboard; the membership is saved once,
+    shown in the detail, and queued for the central API (issue 14: not only by attending)."""
+    from outreach_tui.screens.groups import GroupPickDialog
+
+    record_id = store_person(ready_home, nik=NIK, consent=True)
+    app = _app(make_tui)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(pilot, record_id)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert "Belum ada kelompok" in shown(screen, "#detail-message")
+        store = app.session.store
+        for name in ("Pasar Cibinong", "Pangkalan Ojek Simpang"):
+            store.save_group({"name": name, "kind": "pasar", "region_code": "32.01.01.1001"},
+                             actor="p-001")  # fmt: skip
+        await pilot.press("ctrl+g", "down", "enter")  # typed ahead: the second group
+        await wait_for(pilot, lambda: "Dimasukkan ke kelompok" in shown(screen, "#detail-message"))
+        assert "Pasar Cibinong" in shown(screen, "#detail-message")  # by name, sorted
+        assert "Pasar Cibinong" in shown(screen, "#detail-status")
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupPickDialog))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: "Sudah anggota" in shown(screen, "#detail-message"))
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupPickDialog))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert [g["name"] for g in store.groups_of(record_id)] == ["Pasar Cibinong"]
+        assert [i.kind for i in store.group_outbox(10)].count("membership") == 1

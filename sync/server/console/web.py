@@ -302,6 +302,14 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
                       per_officer=sorted(per_officer.items()),
                       per_place=sorted(per_place.items()), **said(request))  # fmt: skip
 
+    @router.get("/groups")
+    def groups_page(request: Request, who: Who) -> Response:
+        from sync.server.console.groups import branch_events, branch_groups
+
+        branch = who.staff.branch
+        return render(request, "groups.html", who=who, groups=branch_groups(console, branch),
+                      events=branch_events(console, branch), **said(request))  # fmt: skip
+
     # -- sync receipts ----------------------------------------------------------------------------
     @router.get("/receipts")
     def receipts_page(
