@@ -1,7 +1,7 @@
 """`python -m bench`: run the benchmarks and print the budget table.
 
 Options: --records N (default 100,000), --only NAME[,NAME] (store, sync, security, slips, tui,
-central, console).
+central, console, groups).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sys
 from bench import (
     bench_central,
     bench_console,
+    bench_groups,
     bench_security,
     bench_slips,
     bench_store,
@@ -28,6 +29,7 @@ SUITES = {
     "tui": bench_tui.run,
     "central": bench_central.run,
     "console": bench_console.run,
+    "groups": bench_groups.run,
 }
 
 

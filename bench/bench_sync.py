@@ -40,11 +40,12 @@ def _free_port() -> int:
 class CentralProcess:
     """`outreach server run` in a child process on a free loopback port."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path | str, home: Path | None = None) -> None:
         self.db = db
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "OUTREACH_HOME": str(db.parent / "server-home")}
+        home = home or Path(db).parent / "server-home"
+        env = {**os.environ, "OUTREACH_HOME": str(home)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "outreach_tui.cli", "server", "run", "--db", str(db),
              "--port", str(self.port)],

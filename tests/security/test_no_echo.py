@@ -44,6 +44,7 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "owed",  # what a participant in arrears owes (rupiah)
         "enrolled",  # a count of members enrolled
         "members",  # a count of a group's members
+        "group",  # a group's name (a market, an ojek base: an organisation, not a person)
         "attended",  # a count of an event's attendees
         "label",  # an event's day and place
         "place",  # an event's place (a market, a village hall)
@@ -216,6 +217,7 @@ DISPLAY_KEYS = frozenset(
         "form.title.edit",
         "attendance.known",  # the quick attendance names who may already be recorded
         "reports.group_bar",  # a group's name (an organisation, not a person)
+        "groups.pick.title",  # the group dialog names the person whose record is open
         "form.nik_region",
         "form.saved",
         "form.calc.discounts",
