@@ -180,3 +180,34 @@ def test_the_console_reads_on_a_phone_and_in_english(
     no_js = browser.new_context(java_script_enabled=False).new_page()
     no_js.goto(f"{central_server.url}/console/signin")
     assert no_js.locator("form[action='/console/signin']").count() == 1
+
+
+def test_groups_and_events_in_chromium_on_a_desk_and_a_phone(
+    browser: Any, central_server: CentralServer
+) -> None:
+    """The Kelompok & kegiatan page as a supervisor sees it: groups pushed by a laptop with
+    their coverage, an event with its attendance; on a phone the tables scroll, not the page."""
+    from tests.sync.conftest import make_record, record_item, statuses
+    from tests.sync.test_server_groups import attendance, event, group, item, membership
+
+    token = central_server.add_device("petugas-7", "KC-BOGOR")
+    people = [make_record(n, status="enrolled" if n == 0 else "prospect",
+                          **({"nik": nik_for(n), "consent": True} if n == 0 else {}))
+              for n in range(3)]  # fmt: skip
+    market = group(name="Pasar Cibinong", kind="pasar", declared_workers=120)
+    held = event(market["id"], place="Los daging Pasar Cibinong")
+    items = [record_item(p) for p in people] + [item("group", market), item("event", held)]
+    items += [item("membership", membership(market["id"], p["id"])) for p in people]
+    items += [item("attendance", attendance(held["id"], p["id"])) for p in people[1:]]
+    assert set(statuses(central_server.push(token, items))) == {"accepted"}
+    page = _sign_in(browser, central_server, "sari", "supervisor")
+    page.click("nav >> text=Kelompok & kegiatan")
+    assert "Kelompok (1)" in page.inner_text("h1")
+    row = page.locator("#groups tbody tr").first.inner_text()
+    assert "Pasar Cibinong" in row and "33%" in row and "120" in row  # 1 of 3 members enrolled
+    assert "Los daging Pasar Cibinong" in page.locator("#events").inner_text()
+    _shot(page, "groups-desk")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    _shot(page, "groups-phone")
