@@ -28,6 +28,7 @@ from sync.protocol import (
     MAX_BATCH_ITEMS,
     NEWER_ITEM_KINDS,
     PROTOCOL_VERSION,
+    GroupsRecoverResponse,
     ItemResult,
     PullResponse,
     PushResponse,
@@ -84,6 +85,8 @@ class SyncStore(Protocol):
     def get_meta(self, key: str, default: str | None = None) -> str | None: ...
 
     def recover_records(self, items: Sequence[dict[str, Any]]) -> Any: ...
+
+    def recover_groups(self, items: Sequence[dict[str, Any]]) -> dict[str, int]: ...
 
     def set_meta(self, key: str, value: str | None) -> None: ...
 
@@ -146,8 +149,8 @@ class SyncClient:
         self.session = session or make_session(config)
         self.progress = progress or (lambda _phase, _done, _total: None)
         self.base = config.server_url.rstrip("/") + API_PREFIX
-        # The item kinds the server named in its last answer (`ITEM_KINDS_HEADER`); None until
-        # it answered, empty for a server built before the header.
+        # The item kinds the server named in the last answer that named them
+        # (`ITEM_KINDS_HEADER`); None until one did (a server built before the header never does).
         self.server_kinds: frozenset[str] | None = None
 
     def run(self) -> SyncSummary:
@@ -196,7 +199,21 @@ class SyncClient:
             self.store.set_meta(RECOVER_CURSOR, str(after))
             self.progress("recover", totals["received"], totals["received"] + (1 if more else 0))
         self.store.set_meta(RECOVER_CURSOR, None)
+        totals.update(self.recover_groups())
         return totals
+
+    def recover_groups(self) -> dict[str, int]:
+        """After the records: the officer's groups, events, memberships and attendance, from a
+        server that takes them (an older one has none to give)."""
+        found = {"groups": 0, "events": 0, "memberships": 0, "attendances": 0}
+        if self.server_kinds is None or not set(NEWER_ITEM_KINDS) <= self.server_kinds:
+            return found
+        body = GroupsRecoverResponse.model_validate(self._request("GET", "/groups/mine"))
+        counts = self.store.recover_groups([item.model_dump() for item in body.items])
+        for kind, name in (("group", "groups"), ("event", "events"),
+                           ("membership", "memberships"), ("attendance", "attendances")):
+            found[name] = int(counts.get(kind, 0))  # fmt: skip
+        return found
 
     def register_key(self) -> None:
         """Send this device's slip signing key once, so the centre can verify its slips."""
@@ -447,11 +464,11 @@ class SyncClient:
 
 
 def _kinds(response: requests.Response) -> frozenset[str] | None:
-    """The item kinds a server names in an answer (empty when it names none), or None for an
-    answer that is not the API's (a proxy's error page)."""
-    if response.status_code >= 300:
+    """The item kinds a server names in an answer, or None when the answer names none (an
+    endpoint that does not say, a server built before the header, a proxy's error page)."""
+    header = response.headers.get(ITEM_KINDS_HEADER)
+    if response.status_code >= 300 or header is None:
         return None
-    header = response.headers.get(ITEM_KINDS_HEADER, "")
     return frozenset(kind.strip() for kind in header.split(",") if kind.strip())
 
 

@@ -274,3 +274,19 @@ class RecoverResponse(_Model):
     records: list[RecoveredRecord]
     cursor: int = Field(description="Give it back as `after` for the next page.")
     more: bool
+
+
+class RecoveredItem(_Model):
+    """A group, event, membership or attendance the officer's devices pushed, as stored."""
+
+    kind: Literal["group", "membership", "event", "attendance"]
+    id: str = Field(max_length=64)
+    version: int
+    content_hash: str
+    data: dict[str, Any]
+
+
+class GroupsRecoverResponse(_Model):
+    """The officer's groups and events first, then memberships and attendance (recovery)."""
+
+    items: list[RecoveredItem]

@@ -12,11 +12,12 @@ not sent again (a new version of the group or event is).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sync.outbox import OutboxItem, pair_id
 
+from .audit import AuditEntry, append_audit
 from .base import StoreBase, owned, utc_now
 from .connection import Connection
 
@@ -121,3 +122,91 @@ class GroupOutboxMixin(StoreBase):
             "SELECT entity_id, coalesce(ack, 'pending') FROM group_outbox ORDER BY seq"
         ).fetchall()
         return {entity_id: state for entity_id, state in rows}
+
+    @owned
+    def recover_groups(self, items: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+        """Caseload recovery of groups and events (`GET /v1/groups/mine`): store what the laptop
+        lacks, or holds at a lower version with nothing of it waiting to be sent, as already
+        acknowledged (no outbox row: never pushed back). A membership or attendance is kept
+        when its group or event and its record are on the laptop. Returns counts by kind."""
+        from outreach_tui.domain.groups import EVENT_FIELDS, GROUP_FIELDS
+
+        counts = {"group": 0, "event": 0, "membership": 0, "attendance": 0}
+        now = utc_now()
+        with self._write() as conn:
+            audit: list[AuditEntry] = []
+            pending = [item for item in items if item.get("kind") in ("group", "event")]
+            while pending:  # an event may follow another event sent after it: retry until fixed
+                later = []
+                for item in pending:
+                    kind = str(item["kind"])
+                    names = GROUP_FIELDS if kind == "group" else EVENT_FIELDS
+                    stored = _recover_versioned(conn, kind, names, item, now)
+                    if stored is None:
+                        later.append(item)
+                    elif stored:
+                        counts[kind] += 1
+                        audit.append(AuditEntry("recover", kind, str(item["id"]),
+                                                int(item["version"]), []))  # fmt: skip
+                if len(later) == len(pending):
+                    break  # what remains names a group or event the server did not send
+                pending = later
+            for item in items:
+                kind = item.get("kind")
+                if kind not in ("membership", "attendance"):
+                    continue
+                data = item["data"]
+                if kind == "membership":
+                    added = conn.execute(
+                        "INSERT INTO group_members (group_id, record_id, added_at) "
+                        "SELECT g.id, r.id, ? FROM groups g, records r WHERE g.id = ? "
+                        "AND r.id = ? ON CONFLICT DO NOTHING",
+                        (data.get("added_at") or now, data.get("group_id"), data.get("record_id")),
+                    ).rowcount
+                else:
+                    added = conn.execute(
+                        "INSERT INTO attendance (event_id, record_id, status_then, at) "
+                        "SELECT e.id, r.id, ?, ? FROM events e, records r WHERE e.id = ? "
+                        "AND r.id = ? ON CONFLICT DO NOTHING",
+                        (data.get("status_then"), data.get("at") or now, data.get("event_id"),
+                         data.get("record_id")),
+                    ).rowcount  # fmt: skip
+                counts[str(kind)] += added
+            if audit:
+                append_audit(conn, now, "central", audit)
+        return counts
+
+
+def _recover_versioned(conn: Connection, kind: str, names: Sequence[str],
+                       item: Mapping[str, Any], now: str) -> bool | None:  # fmt: skip
+    """Store a recovered group or event: True stored, False kept the laptop's, None when it
+    names a group or event not on the laptop (yet)."""
+    table = "groups" if kind == "group" else "events"
+    data = item["data"]
+    ident, version = str(item["id"]), int(item["version"])
+    values = {name: data.get(name) for name in names if name != "id"}
+    if kind == "event":
+        values["held"] = int(bool(values["held"]))
+        for name, other in (("group_id", "groups"), ("follows_event_id", "events")):
+            ref = values.get(name)
+            if ref and not conn.execute(f"SELECT 1 FROM {other} WHERE id = ?", (ref,)).fetchone():
+                return None
+    held = conn.execute(f"SELECT version FROM {table} WHERE id = ?", (ident,)).fetchone()
+    if held is not None:
+        waiting = conn.execute(
+            "SELECT 1 FROM group_outbox WHERE entity_id = ? AND ack IS NULL", (ident,)
+        ).fetchone()
+        if held[0] >= version or waiting:
+            return False
+        conn.execute(
+            f"UPDATE {table} SET version = ?, {', '.join(f'{n} = ?' for n in values)}, "
+            "updated_at = ? WHERE id = ?",
+            (version, *values.values(), now, ident),
+        )
+        return True
+    conn.execute(
+        f"INSERT INTO {table} (id, version, {', '.join(values)}, officer_id, created_at, "
+        f"updated_at) VALUES (?, ?, {', '.join('?' * len(values))}, NULL, ?, ?)",
+        (ident, version, *values.values(), now, now),
+    )
+    return True

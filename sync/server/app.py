@@ -25,6 +25,7 @@ from sync.protocol import (
     NEWER_KINDS,
     PROTOCOL_VERSION,
     ForgetResponse,
+    GroupsRecoverResponse,
     Health,
     PullResponse,
     PushRequest,
@@ -365,6 +366,24 @@ def create_app(storage: CentralStorage, *, settings: ServerSettings | None = Non
         records, cursor, more = recover_page(storage, device, after, limit, since)
         logger.info("recover device=%s after=%d records=%d", device.device_id, after, len(records))
         return RecoverResponse(records=records, cursor=cursor, more=more)
+
+    @app.get(
+        f"{API_PREFIX}/groups/mine",
+        response_model=GroupsRecoverResponse,
+        responses=problem_responses(401, 422, 429, 500),
+        dependencies=[Depends(only_query())],
+    )
+    def groups_mine(
+        response: Response, device: Annotated[Device, Depends(authenticated)]
+    ) -> GroupsRecoverResponse:
+        """Caseload recovery: the groups, events, memberships and attendance the device's own
+        officer pushed in its branch (a new laptop gets them back after the records)."""
+        from sync.server.groups import officer_items
+
+        items = officer_items(storage, device.branch, device.officer_id)
+        logger.info("recover groups device=%s items=%d", device.device_id, len(items))
+        response.headers.update(kinds_header)
+        return GroupsRecoverResponse.model_validate({"items": items})
 
     def register_key(device: Device, key_id: str, public_key: str) -> None:
         if not storage.register_device_key(device, key_id, public_key, utc_stamp()):

@@ -211,3 +211,38 @@ HANDLERS: dict[str, Handler] = {
     "event": _event,
     "attendance": _attendance,
 }
+
+
+def officer_items(storage: Any, branch: str, officer_id: str) -> list[dict[str, Any]]:
+    """Everything of groups and events the officer's devices pushed in their branch, for
+    caseload recovery: groups, then events, then memberships, then attendance (the order a
+    laptop can store them in). Groups and events as the server holds them now."""
+    items: list[dict[str, Any]] = []
+    with storage.reader() as run:
+        for kind, table, key in (("group", "groups", "group_id"), ("event", "events", "event_id")):
+            for ident, version, digest, data in run(
+                f"SELECT {key}, version, content_hash, data FROM {table} "
+                f"WHERE branch = ? AND officer_id = ? ORDER BY received_at, {key}",
+                (branch, officer_id),
+            ).fetchall():
+                items.append({"kind": kind, "id": ident, "version": int(version),
+                              "content_hash": digest, "data": json.loads(data)})  # fmt: skip
+        for ident, digest, group_id, record_id, added_at in run(
+            "SELECT item_id, content_hash, group_id, record_id, added_at FROM group_members "
+            "WHERE branch = ? AND officer_id = ? ORDER BY received_at, item_id",
+            (branch, officer_id),
+        ).fetchall():
+            data = {"id": ident, "group_id": group_id, "record_id": record_id,
+                    "added_at": added_at}  # fmt: skip
+            items.append({"kind": "membership", "id": ident, "version": 1,
+                          "content_hash": digest, "data": data})  # fmt: skip
+        for ident, digest, event_id, record_id, status, at in run(
+            "SELECT item_id, content_hash, event_id, record_id, status_then, at FROM attendance "
+            "WHERE branch = ? AND officer_id = ? ORDER BY received_at, item_id",
+            (branch, officer_id),
+        ).fetchall():
+            data = {"id": ident, "event_id": event_id, "record_id": record_id,
+                    "status_then": status, "at": at}  # fmt: skip
+            items.append({"kind": "attendance", "id": ident, "version": 1,
+                          "content_hash": digest, "data": data})  # fmt: skip
+    return items

@@ -46,6 +46,10 @@ ALLOWED_PLACEHOLDERS = frozenset(
         "members",  # a count of a group's members
         "group",  # a group's name (a market, an ojek base: an organisation, not a person)
         "attended",  # a count of an event's attendees
+        "groups",  # counts recovered: groups, events, group members, attendances
+        "events",
+        "memberships",
+        "attendances",
         "label",  # an event's day and place
         "place",  # an event's place (a market, a village hall)
         "when",  # when an event starts

@@ -215,3 +215,39 @@ def test_the_console_shows_coverage_per_group_and_conversion_per_event(
     other = staff_session(central_server, "rina", "KC-DEPOK", "supervisor")
     elsewhere = other.get(f"{central_server.url}/console/groups", timeout=10).text
     assert "Pasar Cibinong" not in elsewhere
+
+
+def test_a_new_laptop_gets_the_officers_groups_and_events_back(
+    tmp_path: Path, central_server: CentralServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`outreach sync --recover` on a new laptop: records first, then the officer's groups,
+    events, memberships and attendance, stored as acknowledged (nothing pushed back), once; a
+    colleague's groups never arrive."""
+    laptop = _laptop(tmp_path, monkeypatch, central_server)
+    assert _sync().exit_code == 0
+    colleague = central_server.add_device("p-b", "KC-BOGOR")
+    from tests.sync.test_server_groups import group, item
+
+    central_server.push(colleague, [item("group", group(name="Grup Rekan"))])
+    # The laptop is lost; the officer sets up a new one with a new device token.
+    monkeypatch.setenv("OUTREACH_HOME", str(tmp_path / "new"))
+    assert cli_setup(central_server.url, central_server.add_device("p-a"), "p-a").exit_code == 0
+    result = CliRunner().invoke(main, ["sync", "--recover"])
+    assert result.exit_code == 0, result.output
+    assert "1 kelompok, 1 kegiatan, 2 anggota kelompok, 1 kehadiran" in result.output
+    store = unlocked_store(tmp_path / "new")
+    try:
+        (recovered,) = store.groups()
+        assert (recovered["id"], recovered["name"], recovered["members"],
+                recovered["enrolled"], recovered["declared_workers"]) == (
+            laptop["group"], "Pasar Cibinong", 2, 1, 40)  # fmt: skip
+        (event,) = store.events()
+        assert (event["id"], event["held"], event["attended"]) == (laptop["event"], True, 1)
+        (attendee,) = store.follow_up(laptop["event"])
+        assert (attendee["full_name"], attendee["status_then"]) == ("Budi Santoso", "prospect")
+        assert store.group_outbox_size() == 0  # never pushed back
+    finally:
+        store.close()
+    again = CliRunner().invoke(main, ["sync", "--recover"])
+    assert again.exit_code == 0
+    assert "0 kelompok, 0 kegiatan, 0 anggota kelompok, 0 kehadiran" in again.output
