@@ -55,7 +55,7 @@ def _laptop(path: Path) -> None:
         ]  # fmt: skip
         size = PEOPLE // GROUPS
         for n, group in enumerate(groups):
-            store.add_members(group, ids[n * size:(n + 1) * size], actor="bench")
+            store.add_members(group, ids[n * size : (n + 1) * size], actor="bench")
         for n in range(EVENTS):
             start = now - dt.timedelta(days=2 + n)
             event = store.save_event(
@@ -63,7 +63,7 @@ def _laptop(path: Path) -> None:
                  "held": True, "place": f"Balai {n}", "group_id": groups[n]},
                 actor="bench", officer_id="bench", now=now,
             )  # fmt: skip
-            for record_id in ids[n * PER_EVENT:(n + 1) * PER_EVENT]:
+            for record_id in ids[n * PER_EVENT : (n + 1) * PER_EVENT]:
                 store.attend(event, record_id, actor="bench")
 
 

@@ -210,8 +210,12 @@ class SyncClient:
             return found
         body = GroupsRecoverResponse.model_validate(self._request("GET", "/groups/mine"))
         counts = self.store.recover_groups([item.model_dump() for item in body.items])
-        for kind, name in (("group", "groups"), ("event", "events"),
-                           ("membership", "memberships"), ("attendance", "attendances")):
+        for kind, name in (
+            ("group", "groups"),
+            ("event", "events"),
+            ("membership", "memberships"),
+            ("attendance", "attendances"),
+        ):
             found[name] = int(counts.get(kind, 0))  # fmt: skip
         return found
 

@@ -93,7 +93,9 @@ class PushItem(_Model):
 
     kind: ItemKind
     id: str = Field(min_length=1, max_length=64, description="The item's UUID.")
-    version: int = Field(1, ge=1, le=1_000_000, description="Record, group or event version; 1 for the immutable kinds.")
+    version: int = Field(
+        1, ge=1, le=1_000_000, description="Record, group or event version; 1 when immutable."
+    )
     base_version: int | None = Field(
         None, ge=1, le=1_000_000, description="The version this one replaces, as last acknowledged."
     )

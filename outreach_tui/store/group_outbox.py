@@ -152,11 +152,11 @@ class GroupOutboxMixin(StoreBase):
                     break  # what remains names a group or event the server did not send
                 pending = later
             for item in items:
-                kind = item.get("kind")
-                if kind not in ("membership", "attendance"):
+                pair = item.get("kind")
+                if pair not in ("membership", "attendance"):
                     continue
                 data = item["data"]
-                if kind == "membership":
+                if pair == "membership":
                     added = conn.execute(
                         "INSERT INTO group_members (group_id, record_id, added_at) "
                         "SELECT g.id, r.id, ? FROM groups g, records r WHERE g.id = ? "
@@ -171,7 +171,7 @@ class GroupOutboxMixin(StoreBase):
                         (data.get("status_then"), data.get("at") or now, data.get("event_id"),
                          data.get("record_id")),
                     ).rowcount  # fmt: skip
-                counts[str(kind)] += added
+                counts[str(pair)] += added
             if audit:
                 append_audit(conn, now, "central", audit)
         return counts

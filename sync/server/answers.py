@@ -13,9 +13,9 @@ from outreach_tui.domain import codes, fields
 from outreach_tui.domain.problems import Problem
 from sync.protocol import (
     CURRENT_VERSION_HEADER,
+    DATA_FIELDS,
     HELD_BY_COLLEAGUE,
     HELD_IN_OTHER_BRANCH,
-    DATA_FIELDS,
     MAX_DATA_TEXT,
     ItemStatus,
     PushItem,

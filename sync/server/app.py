@@ -19,8 +19,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from sync.protocol import (
     ACCEPT_KINDS_HEADER,
-    ITEM_KINDS_HEADER,
     API_PREFIX,
+    ITEM_KINDS_HEADER,
     MAX_PULL_ITEMS,
     NEWER_KINDS,
     PROTOCOL_VERSION,

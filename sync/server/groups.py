@@ -9,13 +9,17 @@ same domain rules as on the laptop (`domain.groups`) and fenced by branch: a gro
 record of another branch is refused (`branch.forbidden`, naming the field); one the server does
 not know yet is accepted (it may come in a later batch). Statements use `?` placeholders and run
 on SQLite and PostgreSQL through `CentralWriter.run`.
+
+Every handler refuses before it writes, and writes with one statement that a unique key cannot
+make fail (`ON CONFLICT DO NOTHING`, or an update of a row it read): so these items need no
+savepoint, and what the batch holds of the ids they name is read once per batch (`Known`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from outreach_tui.domain import codes, fields
@@ -39,30 +43,84 @@ def _moment(at: str) -> dt.datetime:
     return dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
 
 
-def _owner(writer: CentralWriter, table: str, key: str, ident: str) -> tuple[Any, ...] | None:
-    return writer.run(
-        f"SELECT branch, officer_id, version, content_hash FROM {table} WHERE {key} = ?",
-        (ident,),
-    ).fetchone()
+_KEYS = {"groups": "group_id", "events": "event_id", "records": "record_id"}
+_HEADS = {"groups": "branch, officer_id, version, content_hash",
+          "events": "branch, officer_id, version, content_hash", "records": "branch"}  # fmt: skip
+_CHUNK = 500
 
 
-def _fence(writer: CentralWriter, item: PushItem, ctx: PushContext, field: str,
-           table: str, key: str, ident: str | None) -> None:  # fmt: skip
+class Known:
+    """What the database holds of the groups, events and records a batch's items name: read
+    for the whole batch in one query per table (and chunk), then kept current as the batch
+    writes; an id not read ahead (written another way) is looked up on its own. A row is
+    (branch, officer_id, version, content_hash) for a group or event, (branch,) for a record,
+    None for an id the server does not hold."""
+
+    def __init__(self, writer: CentralWriter, items: Sequence[PushItem]) -> None:
+        self.writer = writer
+        self.rows: dict[tuple[str, str], tuple[Any, ...] | None] = {}
+        wanted: dict[str, set[Any]] = {table: set() for table in _KEYS}
+        for item in items:
+            data = item.data
+            names = {
+                "group": (("groups", item.id),),
+                "event": (
+                    ("events", item.id),
+                    ("groups", data.get("group_id")),
+                    ("events", data.get("follows_event_id")),
+                ),
+                "membership": (
+                    ("groups", data.get("group_id")),
+                    ("records", data.get("record_id")),
+                ),
+                "attendance": (
+                    ("events", data.get("event_id")),
+                    ("records", data.get("record_id")),
+                ),
+            }.get(item.kind, ())
+            for table, ident in names:
+                wanted[table].add(ident)
+        for table, found in wanted.items():
+            ids = sorted(i for i in found if isinstance(i, str) and i)
+            self.rows.update(((table, ident), None) for ident in ids)
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                for row in self.writer.run(
+                    f"SELECT {_KEYS[table]}, {_HEADS[table]} FROM {table} "
+                    f"WHERE {_KEYS[table]} IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall():
+                    self.rows[(table, row[0])] = tuple(row[1:])
+
+    def get(self, table: str, ident: str) -> tuple[Any, ...] | None:
+        if (table, ident) not in self.rows:
+            row = self.writer.run(
+                f"SELECT {_HEADS[table]} FROM {table} WHERE {_KEYS[table]} = ?", (ident,)
+            ).fetchone()
+            self.rows[(table, ident)] = None if row is None else tuple(row)
+        return self.rows[(table, ident)]
+
+    def put(self, table: str, ident: str, row: tuple[Any, ...]) -> None:
+        self.rows[(table, ident)] = row
+
+
+def _fence(known: Known, item: PushItem, ctx: PushContext, field: str, table: str,
+           ident: str | None) -> None:  # fmt: skip
     """Refuse an item naming a group, event or record another branch holds (unknown is fine)."""
     if ident is None:
         return
-    row = writer.run(f"SELECT branch FROM {table} WHERE {key} = ?", (ident,)).fetchone()
+    row = known.get(table, ident)
     if row is not None and row[0] != ctx.device.branch:
         raise _refuse(item, "rejected", ctx, Problem(field, "branch.forbidden"))
 
 
 def _versioned(
-    writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Checked,
-    table: str, key: str, columns: Mapping[str, Any],
+    known: Known, item: PushItem, ctx: PushContext, checked: _Checked, table: str,
+    columns: Mapping[str, Any],
 ) -> Answer:  # fmt: skip
     """Store a group or event version under the version rules of the module doc."""
-    device, ident = ctx.device, checked.id
-    held = _owner(writer, table, key, ident)
+    device, ident, writer, key = ctx.device, checked.id, known.writer, _KEYS[table]
+    held = known.get(table, ident)
     if held is not None:
         branch, officer, version, digest = held
         if branch != device.branch:
@@ -85,6 +143,7 @@ def _versioned(
             f"device_id = ?, updated_at = ? WHERE {key} = ?",
             (item.version, checked.digest, *columns.values(), device.device_id, ctx.at, ident),
         )
+        known.put(table, ident, (branch, officer, item.version, checked.digest))
         return _answer(item, "accepted", ctx)
     names = ", ".join(columns)
     marks = ", ".join("?" * (len(columns) + 8))
@@ -94,10 +153,11 @@ def _versioned(
         (ident, device.branch, device.officer_id, device.device_id, item.version,
          checked.digest, *columns.values(), ctx.at, ctx.at),
     )  # fmt: skip
+    known.put(table, ident, (device.branch, device.officer_id, item.version, checked.digest))
     return _answer(item, "accepted", ctx)
 
 
-def _group(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Checked) -> Answer:
+def _group(known: Known, item: PushItem, ctx: PushContext, checked: _Checked) -> Answer:
     check = validate_group({**item.data, "id": checked.id})
     if not check.ok:
         raise _refuse(item, "rejected", ctx, *check.errors)
@@ -106,22 +166,22 @@ def _group(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Ch
         "data": _json(group), "name": group["name"], "kind": group["kind"],
         "region_code": group["region_code"], "declared_workers": group["declared_workers"],
     }  # fmt: skip
-    return _versioned(writer, item, ctx, checked, "groups", "group_id", columns)
+    return _versioned(known, item, ctx, checked, "groups", columns)
 
 
-def _event(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Checked) -> Answer:
+def _event(known: Known, item: PushItem, ctx: PushContext, checked: _Checked) -> Answer:
     check = validate_event({**item.data, "id": checked.id}, now=_moment(ctx.at) + CLOCK_SLACK)
     if not check.ok:
         raise _refuse(item, "rejected", ctx, *check.errors)
     event = check.record
-    _fence(writer, item, ctx, "group_id", "groups", "group_id", event["group_id"])
-    _fence(writer, item, ctx, "follows_event_id", "events", "event_id", event["follows_event_id"])
+    _fence(known, item, ctx, "group_id", "groups", event["group_id"])
+    _fence(known, item, ctx, "follows_event_id", "events", event["follows_event_id"])
     columns = {
         "data": _json(event), "kind": event["kind"], "starts_at": event["starts_at"],
         "held": int(bool(event["held"])), "place": event["place"],
         "group_id": event["group_id"], "institution": event["institution"],
     }  # fmt: skip
-    return _versioned(writer, item, ctx, checked, "events", "event_id", columns)
+    return _versioned(known, item, ctx, checked, "events", columns)
 
 
 def _pair(item: PushItem, ctx: PushContext, checked: _Checked, first: str) -> tuple[str, str]:
@@ -152,9 +212,9 @@ def _moment_problem(value: object, name: str) -> list[Problem]:
     return []
 
 
-def _immutable(writer: CentralWriter, item: PushItem, ctx: PushContext, checked: _Checked,
+def _immutable(known: Known, item: PushItem, ctx: PushContext, checked: _Checked,
                table: str, values: Mapping[str, Any]) -> Answer:  # fmt: skip
-    device = ctx.device
+    device, writer = ctx.device, known.writer
     names = ", ".join(values)
     marks = ", ".join("?" * (len(values) + 6))
     stored = writer.run(
@@ -175,20 +235,20 @@ def _immutable(writer: CentralWriter, item: PushItem, ctx: PushContext, checked:
     raise _refuse(item, "conflict", ctx, Problem("id", "item.content_differs"))
 
 
-def _membership(writer: CentralWriter, item: PushItem, ctx: PushContext,
+def _membership(known: Known, item: PushItem, ctx: PushContext,
                 checked: _Checked) -> Answer:  # fmt: skip
     group_id, record_id = _pair(item, ctx, checked, "group_id")
     problems = _moment_problem(item.data.get("added_at"), "added_at")
     if problems:
         raise _refuse(item, "rejected", ctx, *problems)
-    _fence(writer, item, ctx, "group_id", "groups", "group_id", group_id)
-    _fence(writer, item, ctx, "record_id", "records", "record_id", record_id)
+    _fence(known, item, ctx, "group_id", "groups", group_id)
+    _fence(known, item, ctx, "record_id", "records", record_id)
     values = {"group_id": group_id, "record_id": record_id,
               "added_at": str(item.data["added_at"]).strip()}  # fmt: skip
-    return _immutable(writer, item, ctx, checked, "group_members", values)
+    return _immutable(known, item, ctx, checked, "group_members", values)
 
 
-def _attendance(writer: CentralWriter, item: PushItem, ctx: PushContext,
+def _attendance(known: Known, item: PushItem, ctx: PushContext,
                 checked: _Checked) -> Answer:  # fmt: skip
     event_id, record_id = _pair(item, ctx, checked, "event_id")
     problems = _moment_problem(item.data.get("at"), "at")
@@ -197,14 +257,14 @@ def _attendance(writer: CentralWriter, item: PushItem, ctx: PushContext,
         problems.append(Problem("status_then", "status_then.unknown"))
     if problems:
         raise _refuse(item, "rejected", ctx, *problems)
-    _fence(writer, item, ctx, "event_id", "events", "event_id", event_id)
-    _fence(writer, item, ctx, "record_id", "records", "record_id", record_id)
+    _fence(known, item, ctx, "event_id", "events", event_id)
+    _fence(known, item, ctx, "record_id", "records", record_id)
     values = {"event_id": event_id, "record_id": record_id, "status_then": status,
               "at": str(item.data["at"]).strip()}  # fmt: skip
-    return _immutable(writer, item, ctx, checked, "attendance", values)
+    return _immutable(known, item, ctx, checked, "attendance", values)
 
 
-Handler = Callable[[CentralWriter, PushItem, PushContext, _Checked], Answer]
+Handler = Callable[[Known, PushItem, PushContext, _Checked], Answer]
 HANDLERS: dict[str, Handler] = {
     "group": _group,
     "membership": _membership,

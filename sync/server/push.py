@@ -52,6 +52,7 @@ from sync.server.answers import (
     _replay,
     shown_holder,
 )
+from sync.server.groups import HANDLERS, Known
 from sync.server.storage import (
     CentralStorage,
     CentralWriter,
@@ -62,7 +63,6 @@ from sync.server.storage import (
     NewVisit,
     RecordState,
 )
-from sync.server.groups import HANDLERS
 from sync.server.visits import check_visit
 
 VERSIONED = frozenset({"record", "group", "event"})  # kinds whose items carry a base version
@@ -219,11 +219,21 @@ class _Batch:
         self.ctx = ctx
         self.results: list[Answer | None] = [None] * len(items)
         self.run: list[_Fresh] = []
+        self.known: Known | None = None  # the group kinds' look-ups, made at the first of them
 
     def one(self, index: int, checked: _Checked) -> None:
         """The one-item path: the item's writes in a savepoint, undone when it is refused."""
         item = self.items[index]
-        handle = _record if item.kind == "record" else HANDLERS.get(item.kind, _visit)
+        grouped = HANDLERS.get(item.kind)
+        if grouped is not None:  # refused before any write (sync/server/groups.py): no savepoint
+            if self.known is None:
+                self.known = Known(self.writer, [i for i in self.items if i.kind in HANDLERS])
+            try:
+                self.results[index] = grouped(self.known, item, self.ctx, checked)
+            except _Refused as refused:
+                self.results[index] = refused.result
+            return
+        handle = _record if item.kind == "record" else _visit
         try:
             with self.writer.item():
                 self.results[index] = handle(self.writer, item, self.ctx, checked)

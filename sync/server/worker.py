@@ -18,10 +18,9 @@ POOL_PER_WORKER = 8
 def app_from_env() -> FastAPI:
     """The central API over the database in OUTREACH_CENTRAL_DB (its schema already current)."""
     from sync.server.app import create_app
+    from sync.server.arrears import Sweeper, sweep_interval
     from sync.server.database import open_central
     from sync.server.settings import ServerSettings
-
-    from sync.server.arrears import Sweeper, sweep_interval
 
     storage = open_central(os.environ[DB_ENV], create=False, max_size=POOL_PER_WORKER)
     settings = ServerSettings()

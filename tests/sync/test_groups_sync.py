@@ -66,11 +66,13 @@ def test_groups_and_events_reach_the_server_once_and_new_versions_follow(
     result = _sync()
     assert result.exit_code == 0, result.output
     assert central_server.query("SELECT count(*) FROM records") == [(2,)]
-    assert central_server.query("SELECT group_id, name, declared_workers, officer_id FROM "
-                                "groups") == [(laptop["group"], "Pasar Cibinong", 40, "p-a")]
+    assert central_server.query(
+        "SELECT group_id, name, declared_workers, officer_id FROM groups"
+    ) == [(laptop["group"], "Pasar Cibinong", 40, "p-a")]
     members = central_server.query("SELECT item_id, record_id FROM group_members ORDER BY 2")
     assert sorted(members) == sorted(
-        (pair_id(laptop["group"], rid), rid) for rid in laptop["ids"].values())
+        (pair_id(laptop["group"], rid), rid) for rid in laptop["ids"].values()
+    )
     assert central_server.query("SELECT event_id, held, group_id FROM events") == [
         (laptop["event"], 1, laptop["group"])]  # fmt: skip
     budi = laptop["ids"]["Budi Santoso"]
@@ -173,8 +175,10 @@ def test_a_store_from_before_the_group_outbox_queues_what_it_holds(
     store = open_store(path)
     try:
         items = store.group_outbox(10)
-        assert [(i.kind, i.id) for i in items] == [("group", gid),
-                                                   ("membership", pair_id(gid, rid))]
+        assert [(i.kind, i.id) for i in items] == [
+            ("group", gid),
+            ("membership", pair_id(gid, rid)),
+        ]
     finally:
         store.close()
 

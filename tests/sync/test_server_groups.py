@@ -219,5 +219,40 @@ def test_a_version_not_after_its_base_is_refused(central_server: CentralServer, 
     token = central_server.add_device("p-1")
     data = group() if kind == "group" else event()
     (answer,) = results(central_server.push(token, [item(kind, data, 2, 2)]))
-    assert (answer["status"], answer["reasons"][0]["code"]) == ("rejected",
-                                                                "version.not_after_base")
+    assert (answer["status"], answer["reasons"][0]["code"]) == (
+        "rejected",
+        "version.not_after_base",
+    )
+
+
+def test_one_batch_creates_changes_and_fences_as_items_one_by_one(
+    central_server: CentralServer,
+) -> None:
+    """What a batch reads ahead (`groups.Known`) follows its own writes, and an id written in
+    another case is looked up on its own: the answers are those of items sent one by one."""
+    bogor = central_server.add_device("p-1", "KC-BOGOR")
+    depok = central_server.add_device("p-9", "KC-DEPOK")
+    theirs = group()
+    assert statuses(central_server.push(depok, [item("group", theirs)])) == ["accepted"]
+    mine = group(name="Koperasi Nelayan", kind="koperasi")
+    person = str(uuid.uuid4())
+    upper = membership(theirs["id"], person)
+    upper["group_id"] = theirs["id"].upper()
+    batch = [
+        item("group", mine),
+        item("group", {**mine, "declared_workers": 90}, 2, 1),
+        item("group", {**mine, "declared_workers": 95}, 2, 1),
+        item("membership", upper),
+        item("event", event(mine["id"])),
+    ]
+    answers = results(central_server.push(bogor, batch))
+    assert [(a["status"], [r["code"] for r in a["reasons"]]) for a in answers] == [
+        ("accepted", []),
+        ("accepted", []),
+        ("conflict", ["version.content_differs"]),
+        ("rejected", ["branch.forbidden"]),
+        ("accepted", []),
+    ]
+    assert central_server.query(
+        "SELECT version, declared_workers FROM groups WHERE branch = 'KC-BOGOR'"
+    ) == [(2, 90)]
