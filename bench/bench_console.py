@@ -100,18 +100,24 @@ def _load(db: str, rows: list[tuple[Any, ...]], devices: list[tuple[Any, ...]]) 
     conn.close()
 
 
+def supervisor_session(storage: Any) -> str:
+    """A signed-in supervisor of KC-BENCH: the console's session token (the cookie's value)."""
+    from sync.server.console.store import ConsoleStore
+
+    console = ConsoleStore(storage)
+    code = console.add_staff("KC-BENCH", "kepala", "supervisor", by="bench")
+    console.set_password("kepala", code, "kata-sandi-bench-panjang")
+    return console.sign_in("kepala", "kata-sandi-bench-panjang")[1]
+
+
 def _timings(db: str) -> dict[str, list[float]]:
     from fastapi.testclient import TestClient
 
     from sync.server import ServerSettings, create_app, open_central
-    from sync.server.console.store import ConsoleStore
 
     storage = open_central(db)
     try:
-        console = ConsoleStore(storage)
-        code = console.add_staff("KC-BENCH", "kepala", "supervisor", by="bench")
-        console.set_password("kepala", code, "kata-sandi-bench-panjang")
-        _, token = console.sign_in("kepala", "kata-sandi-bench-panjang")
+        token = supervisor_session(storage)
         app = create_app(storage, settings=ServerSettings(rate_per_second=None))
         client = TestClient(app, base_url="http://127.0.0.1")
         client.cookies.set("outreach_console", token, path="/console")

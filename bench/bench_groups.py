@@ -19,6 +19,7 @@ from pathlib import Path
 
 import requests
 
+from bench.bench_console import supervisor_session
 from bench.bench_sync import CentralProcess
 from bench.common import Report, ms, percentile, work_dir
 from outreach_tui.store import open_store
@@ -69,14 +70,10 @@ def _laptop(path: Path) -> None:
 
 def _page_times(db: str, url: str) -> list[float]:
     from sync.server import open_central
-    from sync.server.console.store import ConsoleStore
 
     storage = open_central(db)
     try:
-        console = ConsoleStore(storage)
-        code = console.add_staff("KC-BENCH", "kepala", "supervisor", by="bench")
-        console.set_password("kepala", code, "kata-sandi-bench-panjang")
-        _, token = console.sign_in("kepala", "kata-sandi-bench-panjang")
+        token = supervisor_session(storage)
     finally:
         storage.close()
     session = requests.Session()
