@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 
 from outreach_tui.domain import codes
 from outreach_tui.screens.base import OutreachScreen
+from outreach_tui.screens.groups import sync_mark
 from outreach_tui.store.groups import GroupError
 from outreach_tui.widgets.footer import KeyFooter
 
@@ -54,7 +55,7 @@ class EventsScreen(OutreachScreen):
         self.query_one("#ev-kind", Input).value = "sosialisasi"
         self.query_one("#ev-starts", Input).value = now.strftime("%Y-%m-%d %H:%M")
         table = self.query_one("#ev-list", DataTable)
-        for column in ("when", "kind", "place", "attended", "enrolled", "enrolled_30d"):
+        for column in ("when", "kind", "place", "attended", "enrolled", "enrolled_30d", "sync"):
             table.add_column(self.t(f"events.col.{column}"), key=column)
         follow = self.query_one("#ev-follow", DataTable)
         for column in ("name", "then", "now", "reason"):
@@ -76,12 +77,14 @@ class EventsScreen(OutreachScreen):
     def load(self) -> None:
         table = self.query_one("#ev-list", DataTable)
         table.clear()
+        marks = self.session.store.sync_marks()
         for event in self.session.store.events():
             kind = codes.EVENT_KINDS.get(event["kind"])
             table.add_row(event["starts_at"][:16].replace("T", " "),
                           self.t(kind) if kind else event["kind"], event["place"],
                           str(event["attended"]), str(event["enrolled_since"]),
-                          str(event["enrolled_30d"]), key=event["id"])  # fmt: skip
+                          str(event["enrolled_30d"]), sync_mark(self, marks.get(event["id"])),
+                          key=event["id"])  # fmt: skip
 
     def on_screen_resume(self) -> None:
         """Back from the attendance: the counts moved."""

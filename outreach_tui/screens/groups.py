@@ -24,6 +24,13 @@ TO_GROUP = {"gr-name": "name", "gr-kind": "kind", "gr-declared": "declared_worke
             "gr-contact": "contact_name", "gr-phone": "contact_phone"}  # fmt: skip
 
 
+def sync_mark(screen: OutreachScreen, mark: tuple[str, str] | None) -> str:
+    """A group's or event's sync state in words (with the server's reason when refused)."""
+    state, said = mark or ("sent", "")
+    text = screen.t(f"groups.sync.{state}")
+    return f"{text}: {said}" if said else text
+
+
 class GroupsScreen(OutreachScreen):
     """Groups with their coverage; Ctrl+S (or Enter on the last box) saves the new one."""
 
@@ -49,20 +56,22 @@ class GroupsScreen(OutreachScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#gr-list", DataTable)
-        for column in ("name", "kind", "members", "enrolled", "of_members", "of_declared"):
+        for column in ("name", "kind", "members", "enrolled", "of_members", "of_declared", "sync"):
             table.add_column(self.t(f"groups.col.{column}"), key=column)
         self.load()
 
     def load(self) -> None:
         table = self.query_one("#gr-list", DataTable)
         table.clear()
+        marks = self.session.store.sync_marks()
         for group in self.session.store.groups():
             kind = codes.GROUP_KINDS.get(group["kind"])
             declared = group["of_declared"]
             table.add_row(group["name"], self.t(kind) if kind else group["kind"],
                           str(group["members"]), str(group["enrolled"]),
                           f"{group['of_members']}%", f"{declared}%" if declared is not None
-                          else "-", key=group["id"])  # fmt: skip
+                          else "-", sync_mark(self, marks.get(group["id"])),
+                          key=group["id"])  # fmt: skip
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter moves to the next box; on the last one it saves."""

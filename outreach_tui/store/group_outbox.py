@@ -124,6 +124,30 @@ class GroupOutboxMixin(StoreBase):
         return {entity_id: state for entity_id, state in rows}
 
     @owned
+    def sync_marks(self) -> dict[str, tuple[str, str]]:
+        """Per group and event: (`pending` | `sent` | `refused`, the first refusal's message),
+        counting its own versions and its memberships or attendance. Absent: nothing to send."""
+        last: dict[str, tuple[str, str, str | None]] = {}
+        for entity_id, owner, state, reasons in self._conn.execute(
+            "SELECT entity_id, coalesce(first_id, entity_id), coalesce(ack, 'pending'), reasons "
+            "FROM group_outbox ORDER BY seq"
+        ):
+            last[entity_id] = (owner, state, reasons)
+        marks: dict[str, tuple[str, str]] = {}
+        for owner, state, reasons in last.values():
+            mark = {"pending": "pending", "rejected": "refused", "conflict": "refused"}.get(
+                state, "sent"
+            )
+            said = ""
+            if mark == "refused" and reasons:
+                said = next((str(r.get("message") or "") for r in json.loads(reasons)), "")
+            held = marks.get(owner)
+            rank = ("sent", "pending", "refused")
+            if held is None or rank.index(mark) > rank.index(held[0]):
+                marks[owner] = (mark, said)
+        return marks
+
+    @owned
     def recover_groups(self, items: Sequence[Mapping[str, Any]]) -> dict[str, int]:
         """Caseload recovery of groups and events (`GET /v1/groups/mine`): store what the laptop
         lacks, or holds at a lower version with nothing of it waiting to be sent, as already

@@ -150,3 +150,59 @@ async def test_a_group_its_event_and_members_from_the_attendance(make_tui, ready
         await wait_for(pilot, lambda: rows.row_count == 2)
         (group,) = app.session.store.groups()
         assert (group["members"], group["of_declared"]) == (2, 0)
+
+
+async def test_groups_and_events_say_whether_the_central_api_has_them(make_tui, ready_home) -> None:
+    """The Sinkron column: `belum terkirim` until a sync, `terkirim` after it, `ditolak` with
+    the server's reason when it refused the group or one of its members."""
+    from outreach_tui.screens.groups import GroupsScreen
+
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        store = app.session.store
+        market = store.save_group({"name": "Pasar Cibinong", "kind": "pasar",
+                                   "region_code": "32.01.01.1001"}, actor="p")  # fmt: skip
+        ojek = store.save_group({"name": "Pangkalan Simpang", "kind": "pangkalan_ojek",
+                                 "region_code": "32.01.01.1001"}, actor="p")  # fmt: skip
+        items = store.group_outbox(10)
+        store.apply_group_results(items[:1], [{"status": "accepted", "reasons": []}])
+        store.apply_group_results(
+            items[1:],
+            [
+                {
+                    "status": "rejected",
+                    "reasons": [
+                        {"field": "id", "code": "branch.forbidden", "message": "milik cabang lain"}
+                    ],
+                }
+            ],
+        )
+        burst(app, "<ctrl+k>")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
+        table = app.screen.query_one("#gr-list", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2)
+        assert table.get_cell(market, "sync") == "terkirim"
+        assert table.get_cell(ojek, "sync") == "ditolak: milik cabang lain"
+        store.save_group(
+            {
+                "id": market,
+                "name": "Pasar Cibinong",
+                "kind": "pasar",
+                "region_code": "32.01.01.1001",
+                "declared_workers": 9,
+            },
+            actor="p",
+        )
+        app.screen.load()
+        assert table.get_cell(market, "sync") == "belum terkirim"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        event = store.save_event({"kind": "sosialisasi", "starts_at": "2026-11-20 09:00",
+                                  "held": True, "place": "Pasar", "group_id": market},
+                                 actor="p")  # fmt: skip
+        app.screen.load()
+        listed = app.screen.query_one("#ev-list", DataTable)
+        assert listed.get_cell(event, "sync") == "belum terkirim"
