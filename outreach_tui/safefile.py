@@ -84,6 +84,24 @@ def fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def private_database(target: Path) -> None:
+    """Make a SQLite database file private before SQLite opens it: created empty and 0600
+    when missing, made 0600 when it exists (a file of an older version, or made under another
+    umask). SQLite gives the -wal, -shm and -journal files it makes the database file's mode."""
+    if str(target) == ":memory:" or target.is_dir():
+        return
+    try:
+        fd = os.open(target, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    except OSError:  # read-only media, a missing folder: SQLite says what is wrong
+        return
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    except OSError:  # a file owned by someone else: still readable as it was
+        pass
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_output(
     target: Path, *, text: bool = True, newline: str | None = None, encoding: str = "utf-8"

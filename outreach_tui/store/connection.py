@@ -18,6 +18,8 @@ from typing import Any
 
 import sqlcipher3
 
+from outreach_tui.safefile import private_database
+
 # Re-exported so that callers catch the driver's classes, not the stdlib's look-alikes.
 Error = sqlcipher3.Error
 DatabaseError = sqlcipher3.DatabaseError
@@ -71,6 +73,7 @@ def connect(path: str | os.PathLike[str], *, key: bytes | None = None) -> Connec
     transactions, so every write transaction is an explicit ``BEGIN``/``COMMIT`` in the store
     (or sqlite-utils' ``atomic()``), and nothing stays uncommitted by accident.
     """
+    private_database(Path(path))  # 0600 whatever the umask, and so its -wal and -shm
     conn = sqlcipher3.connect(str(Path(path)), isolation_level=None, check_same_thread=True)
     try:
         if key is not None:

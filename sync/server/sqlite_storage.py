@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from outreach_tui.safefile import private_database
 from sync.protocol import ServerChange
 from sync.server import central_sql as sql
 from sync.server.central import PaidResult, mark_paid
@@ -312,11 +313,7 @@ def _private_file(target: Path) -> None:
     if not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(target.parent, 0o700)
-    fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
+    private_database(target)
 
 
 def _check_existing(target: Path) -> None:

@@ -303,3 +303,27 @@ def test_the_home_and_its_folders_are_private(tmp_path: Path, umask_022: None) -
     paths.ensure()
     for folder in (home, paths.data_dir, paths.config_dir, paths.keys_dir, paths.log_dir):
         assert _mode(folder) == 0o700, folder
+
+
+def test_the_laptop_store_and_its_wal_are_private(tmp_path: Path, umask_022: None) -> None:
+    """The store (every person's data, encrypted) and its -wal/-shm are 0600 under umask 022,
+    and a store made 0644 by an older version is made 0600 when opened."""
+    from outreach_tui.store import open_store
+    from tests.store.conftest import person
+
+    db = tmp_path / "data" / "outreach.db"
+    db.parent.mkdir()
+    with open_store(db) as store:
+        store.save_record(person(), actor="t")
+        for name in ("outreach.db", "outreach.db-wal", "outreach.db-shm"):
+            assert _mode(db.with_name(name)) == 0o600, name
+    os.chmod(db, 0o644)
+    with open_store(db) as store:
+        assert store.get_meta("nothing") is None
+        assert _mode(db) == 0o600
+
+
+def test_a_set_up_laptop_keeps_its_store_private(umask_022: None, laptop: Path) -> None:
+    """`setup` then `import` under umask 022 (the laptop fixture runs after the umask)."""
+    for path in (laptop / "data").iterdir():
+        assert _mode(path) == 0o600, path.name
