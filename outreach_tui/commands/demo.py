@@ -32,6 +32,7 @@ from outreach_tui.config import (
     resolve_paths,
     save_settings,
 )
+from outreach_tui.safefile import private_folder
 from outreach_tui.session import TOKEN_META
 
 DEMO_PASSPHRASE = "demo-outreach-2026"
@@ -82,7 +83,7 @@ def prepare(home: DemoHome, passphrase: str, *, count: int, seed: int, today: da
     vault = Vault(paths)
     if vault.exists():
         return False
-    home.root.mkdir(parents=True, exist_ok=True)
+    private_folder(home.root)  # 0700, as every home of the tool
     (home.root / MARKER).write_text(
         "A demo of outreach made by `outreach demo`; `outreach demo --reset` deletes it.\n",
         encoding="utf-8",

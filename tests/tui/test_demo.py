@@ -46,6 +46,8 @@ def test_demo_prepares_a_store_that_syncs_with_its_server(
     home = DemoHome(target)
     paths = home.paths
     assert (target / MARKER).is_file()
+    assert target.stat().st_mode & 0o777 == 0o700  # a home of the tool: private
+    assert all(f.stat().st_mode & 0o777 == 0o600 for f in paths.data_dir.iterdir())
     with pytest.raises(Error):  # encrypted: unreadable without the key
         open_store(paths.db_path).count_records()
     settings = load_settings(paths)
@@ -96,8 +98,11 @@ def test_demo_prepares_a_store_that_syncs_with_its_server(
         assert signed.status_code == 200 and "Ringkasan cabang KC-BOGOR" in signed.text
         records = web.get(f"{url}/console/records", params={"q": "a"}, timeout=10)
         assert records.status_code == 422  # one letter: the rule is named
+        # The demo's groups and event reached the centre with the sync, and the console.
+        groups = web.get(f"{url}/console/groups", timeout=10)
+        assert "Pasar Cibinong" in groups.text and "Balai Pasar Cibinong" in groups.text
     with open_unlocked_store(paths, key) as store:
-        assert store.outbox_size() == 0
+        assert store.outbox_size() == 0 and store.group_outbox_size() == 0
         assert store.count_records(sync_state="synced") == store.count_records()
 
 
