@@ -169,6 +169,13 @@ def _export_table(ctx: Context, kind: str, fmt: str, out: Path | None, plain: bo
     with ctx.store() as store:
         rows = {"groups": store.groups, "events": store.events,
                 "attendance": store.attendance_rows}[kind]()  # fmt: skip
+        if kind == "groups":  # why members declined, per group: "biaya 3; belum_butuh 1"
+            reasons = store.group_decline_reasons()
+            for row in rows:
+                row["decline_reasons"] = "; ".join(
+                    f"{reason or '-'} {count}"
+                    for reason, count in reasons.get(row["id"], {}).items()
+                )
     if out is None:
         write_table(rows, KINDS[kind], fmt, sys.stdout, plain=plain)
         return

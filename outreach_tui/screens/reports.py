@@ -52,6 +52,7 @@ class Report:
     names: dict[str, str] = field(default_factory=dict)
     # Issue 14: coverage per group, attendees enrolled since per event, arrears per RW.
     groups: list[tuple[str, int, int, int]] = field(default_factory=list)  # name, %, enrolled, n
+    group_reasons: list[tuple[str, str, int]] = field(default_factory=list)  # name, reason, n
     # label, attended, enrolled since, enrolled within 30 days of the event
     events: list[tuple[str, int, int, int]] = field(default_factory=list)
     arrears_rw: dict[str, int] = field(default_factory=dict)
@@ -70,6 +71,8 @@ class Report:
         for name, _percent, enrolled, members in self.groups:
             out.append(("group_members", "", "", "", name, members))
             out.append(("group_enrolled", "", "", "", name, enrolled))
+        for name, reason, count in self.group_reasons:
+            out.append(("group_decline_reason", "", "", "", f"{name}: {reason or '-'}", count))
         for label, attended, since, within in self.events:
             out.append(("event_attended", "", "", "", label, attended))
             out.append(("event_enrolled_since", "", "", "", label, since))
@@ -77,6 +80,11 @@ class Report:
         for rw, count in self.arrears_rw.items():
             out.append(("inactive_by_rw", self.region_code or "", rw, "", "inactive", count))
         return out
+
+
+def _short(text: str, width: int) -> str:
+    """`text` cut to `width` characters with an ellipsis (a bar label that names two things)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -105,8 +113,12 @@ def build_report(store: Any, region_code: str | None, today: date) -> Report:
         if day in per_day:
             per_day[day] += 1
     report.days = sorted(per_day.items())
+    groups = store.groups()
     report.groups = [(g["name"], g["of_members"], g["enrolled"], g["members"])
-                     for g in store.groups()]  # fmt: skip
+                     for g in groups]  # fmt: skip
+    reasons = store.group_decline_reasons()
+    report.group_reasons = [(g["name"], reason, count) for g in groups
+                            for reason, count in reasons.get(g["id"], {}).items()]  # fmt: skip
     report.events = [
         (f"{e['starts_at'][:10]} {e['place']}", e["attended"], e["enrolled_since"],
          e["enrolled_30d"])
@@ -167,6 +179,8 @@ class ReportsScreen(OutreachScreen):
                 yield BarChart(id="reports-reasons", empty_text=self.t("reports.none"))
                 yield Static(self.t("reports.groups_title"), classes="reports-section")
                 yield BarChart(id="reports-groups", empty_text=self.t("reports.none"))
+                yield Static(self.t("reports.group_reasons_title"), classes="reports-section")
+                yield BarChart(id="reports-group-reasons", empty_text=self.t("reports.none"))
                 yield Static(self.t("reports.events_title"), classes="reports-section")
                 yield BarChart(id="reports-events", empty_text=self.t("reports.none"))
                 yield Static(self.t("reports.arrears_title"), classes="reports-section")
@@ -239,6 +253,10 @@ class ReportsScreen(OutreachScreen):
             (self.t("reports.group_bar", name=name, percent=percent, enrolled=enrolled,
                     members=members), enrolled)
             for name, percent, enrolled, members in report.groups
+        ])  # fmt: skip
+        self.query_one("#reports-group-reasons", BarChart).set_data([
+            (f"{_short(name, 12)}: {self._reason_label(reason)}", count)
+            for name, reason, count in report.group_reasons
         ])  # fmt: skip
         self.query_one("#reports-events", BarChart).set_data([
             (self.t("reports.event_bar", label=label, attended=attended), within)

@@ -141,6 +141,18 @@ class GroupsMixin(StoreBase):
         return rows
 
     @owned
+    def group_decline_reasons(self) -> dict[str, dict[str, int]]:
+        """Per group id, why its members declined: reason code ('' for none given) -> count."""
+        found: dict[str, dict[str, int]] = {}
+        for group_id, reason, count in self._conn.execute(
+            "SELECT m.group_id, coalesce(r.decline_reason, ''), count(*) FROM group_members m "
+            "JOIN records r ON r.id = m.record_id WHERE r.status = 'declined' "
+            "GROUP BY m.group_id, coalesce(r.decline_reason, '') ORDER BY 3 DESC, 2"
+        ):
+            found.setdefault(group_id, {})[reason] = int(count)
+        return found
+
+    @owned
     def groups_of(self, record_id: str) -> list[dict[str, Any]]:
         """The groups a record belongs to, by name (id, name, kind)."""
         return self._rows(

@@ -14,7 +14,7 @@ from outreach_tui.domain.spreadsheet import FORMULA_STARTS, spreadsheet_cell
 KINDS: dict[str, tuple[str, ...]] = {
     "groups": ("id", "name", "kind", "region_code", "rw", "rt", "contact_name", "contact_phone",
                "contact_role", "declared_workers", "members", "enrolled", "of_members",
-               "of_declared", "version", "updated_at"),
+               "of_declared", "decline_reasons", "version", "updated_at"),
     "events": ("id", "kind", "starts_at", "held", "place", "group_id", "institution",
                "follows_event_id", "attended", "enrolled_since", "enrolled_30d", "version",
                "updated_at"),

@@ -262,9 +262,8 @@ def test_groups_events_and_attendance_export(tmp_path: Path, isolated_home: Path
     finally:
         store.close()
     groups = json.loads(run("export", "--kind", "groups", "--format", "json").stdout)
-    assert [(g["members"], g["enrolled"], g["of_members"], g["of_declared"]) for g in groups] == [
-        (2, 1, 50, 25)
-    ]
+    assert [(g["members"], g["enrolled"], g["of_members"], g["of_declared"],
+             g["decline_reasons"]) for g in groups] == [(2, 1, 50, 25, "")]  # fmt: skip
     events = json.loads(run("export", "--kind", "events", "--format", "json").stdout)
     assert [(e["attended"], e["held"], e["place"]) for e in events] == [(1, True, "Pasar Baru")]
     text = run("export", "--kind", "attendance").stdout

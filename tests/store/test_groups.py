@@ -46,6 +46,7 @@ def test_a_group_with_members_and_its_coverage(store: Store) -> None:
     assert (shown["members"], shown["enrolled"], shown["of_members"], shown["of_declared"]) == (
         4, 1, 25, 12)  # fmt: skip
     assert shown["contact_phone"] == "+6281211112222"
+    assert store.group_decline_reasons() == {group: {"biaya": 1}}  # why members declined
     # A change makes a new version; the same content again changes nothing.
     store.save_group({**MARKET, "id": group, "declared_workers": 10}, actor="p-1")
     store.save_group({**MARKET, "id": group, "declared_workers": 10}, actor="p-1")
@@ -159,6 +160,8 @@ def test_the_report_has_groups_events_and_arrears(store: Store) -> None:
     assert report.groups == [("Pasar Cibinong", 50, 2, 4)]
     assert report.events == [(f"{started[:10]} Pasar", 2, 1, 1), ("2025-01-10 Balai", 1, 1, 0)]
     assert report.arrears_rw == {"002": 1}
+    assert report.group_reasons == [("Pasar Cibinong", "biaya", 1)]
     sections = {row[0] for row in report.rows()}
-    assert {"group_members", "group_enrolled", "event_attended", "event_enrolled_since",
-            "event_enrolled_30_days", "inactive_by_rw"} <= sections  # fmt: skip
+    wanted = {"group_members", "group_enrolled", "group_decline_reason", "event_attended",
+              "event_enrolled_since", "event_enrolled_30_days", "inactive_by_rw"}  # fmt: skip
+    assert wanted <= sections
