@@ -5,7 +5,8 @@ event with these functions and names each problem by field and rule; nothing rai
 A group: a name, a kind (`codes.GROUP_KINDS`), its area (a region code at kabupaten, kecamatan
 or desa level, optional RW and RT), a contact person (name, phone, role) and the number of
 workers it declares. An event: its kind (`codes.EVENT_KINDS`), when it starts, whether it was
-held, the place, a partner (a group and/or an institution in words), and for a follow-up the
+held, the place, a partner (a group and/or an institution in words), the officers present (in
+words), and for a follow-up the
 event it follows. Coverage of a group: members enrolled or active over members recorded and
 over workers declared.
 """
@@ -30,7 +31,8 @@ MAX_DECLARED = 10_000_000
 GROUP_FIELDS = ("id", "name", "kind", "region_code", "rw", "rt", "contact_name",
                 "contact_phone", "contact_role", "declared_workers")  # fmt: skip
 EVENT_FIELDS = ("id", "kind", "starts_at", "held", "place", "group_id", "institution",
-                "follows_event_id")  # fmt: skip
+                "follows_event_id", "officers")  # fmt: skip
+MAX_OFFICERS = 200  # the officers present, in words ("Dewi, Andi (Perisai)")
 
 
 # A checked group or event has the shape of a checked record: normalized values, errors (do
@@ -138,6 +140,7 @@ def validate_event(raw: Mapping[Any, object], *, now: dt.datetime) -> Checked:
         "group_id": lambda v: fields.read_uuid(v, "group_id"),
         "institution": lambda v: fields.read_line(v, "institution", MAX_INSTITUTION),
         "follows_event_id": lambda v: fields.read_uuid(v, "follows_event_id"),
+        "officers": lambda v: fields.read_line(v, "officers", MAX_OFFICERS),
     }  # fmt: skip
     for name, read in readers.items():
         value = _present(raw, name)

@@ -19,7 +19,7 @@ from outreach_tui.screens.groups import sync_mark
 from outreach_tui.store.groups import GroupError
 from outreach_tui.widgets.footer import KeyFooter
 
-NEW_FIELDS = ("ev-kind", "ev-starts", "ev-place", "ev-partner")
+NEW_FIELDS = ("ev-kind", "ev-starts", "ev-place", "ev-partner", "ev-officers")
 WIB = dt.timezone(dt.timedelta(hours=7))
 
 
@@ -54,6 +54,7 @@ class EventsScreen(OutreachScreen):
         now = dt.datetime.now(WIB)
         self.query_one("#ev-kind", Input).value = "sosialisasi"
         self.query_one("#ev-starts", Input).value = now.strftime("%Y-%m-%d %H:%M")
+        self.query_one("#ev-officers", Input).value = self.session.settings.officer_name
         table = self.query_one("#ev-list", DataTable)
         for column in ("when", "kind", "place", "attended", "enrolled", "enrolled_30d", "sync"):
             table.add_column(self.t(f"events.col.{column}"), key=column)
@@ -93,10 +94,12 @@ class EventsScreen(OutreachScreen):
 
     def action_save(self) -> None:
         """Save the new event typed in the boxes (held when it has started)."""
-        kind, starts, place, partner = (self.query_one(f"#{n}", Input).value for n in NEW_FIELDS)
+        kind, starts, place, partner, officers = (
+            self.query_one(f"#{n}", Input).value for n in NEW_FIELDS
+        )
         now = dt.datetime.now(WIB)
         raw: dict[str, Any] = {"kind": kind, "starts_at": starts, "place": place,
-                               "institution": partner}  # fmt: skip
+                               "institution": partner, "officers": officers}  # fmt: skip
         named = partner.strip().casefold()
         for group in self.session.store.groups():  # a group's name: held with that group
             if named and group["name"].casefold() == named:

@@ -82,11 +82,6 @@ class Report:
         return out
 
 
-def _short(text: str, width: int) -> str:
-    """`text` cut to `width` characters with an ellipsis (a bar label that names two things)."""
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def utc_stamp(moment: datetime) -> str:
     """A moment as the store's UTC stamp (text order = time order)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -503,3 +503,9 @@ def m010_group_outbox(db: Database) -> None:
             for one, record, at in conn.execute(
                 f"SELECT {first}, record_id, {stamp} FROM {table} ORDER BY {stamp}")
         ])  # fmt: skip
+
+
+@migrations()
+def m011_event_officers(db: Database) -> None:
+    """``events.officers``: the officers present at an event, in words (issue 14)."""
+    db.execute("ALTER TABLE events ADD COLUMN officers TEXT")

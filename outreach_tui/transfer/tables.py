@@ -16,8 +16,8 @@ KINDS: dict[str, tuple[str, ...]] = {
                "contact_role", "declared_workers", "members", "enrolled", "of_members",
                "of_declared", "decline_reasons", "version", "updated_at"),
     "events": ("id", "kind", "starts_at", "held", "place", "group_id", "institution",
-               "follows_event_id", "attended", "enrolled_since", "enrolled_30d", "version",
-               "updated_at"),
+               "follows_event_id", "officers", "attended", "enrolled_since", "enrolled_30d",
+               "version", "updated_at"),
     "attendance": ("event_id", "event_starts_at", "event_place", "record_id", "full_name",
                    "status_then", "status_now", "decline_reason", "at"),
 }  # fmt: skip

@@ -46,7 +46,8 @@ def _laptop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: CentralServ
                                  actor=officer, officer_id=officer)  # fmt: skip
         store.add_members(group, list(ids.values()), actor=officer)
         event = store.save_event({"kind": "sosialisasi", "starts_at": PAST.isoformat(),
-                                  "held": True, "place": "Pasar Cibinong", "group_id": group},
+                                  "held": True, "place": "Pasar Cibinong", "group_id": group,
+                                  "officers": "Dewi, Andi (Perisai)"},
                                  actor=officer, officer_id=officer, now=PAST)  # fmt: skip
         store.attend(event, ids["Budi Santoso"], actor=officer)
         assert store.group_outbox_size() == 5
@@ -198,7 +199,7 @@ def test_the_console_shows_coverage_per_group_and_conversion_per_event(
     assert cells[:2] == ["Pasar Cibinong", "Pasar"] and cells[4:9] == ["2", "1", "50%", "40", "2%"]
     events_row = page.text.split('id="events"')[1].split("</table>")[0]
     cells = [c.split("<")[0] for c in events_row.split("<td>")[1:]]
-    assert cells[3:8] == ["Pasar Cibinong", "p-a", "1", "0", "0"]
+    assert cells[3:8] == ["Pasar Cibinong", "Dewi, Andi (Perisai)", "1", "0", "0"]
     # Budi, who attended as a prospect, enrolls: the event converted one, within 30 days.
     store = unlocked_store(laptop["home"])
     try:

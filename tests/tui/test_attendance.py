@@ -103,11 +103,13 @@ async def test_an_event_in_the_future_is_not_held_and_bad_input_is_named(
         screen.query_one("#ev-partner", Input).value = "Kantor Desa"
         screen.query_one("#ev-starts", Input).value = "2099-01-01 09:00"
         screen.query_one("#ev-kind", Input).focus()
-        await pilot.press("enter", "enter", "enter")  # box to box, as the form does
-        assert app.screen.focused is screen.query_one("#ev-partner", Input)
-        await pilot.press("enter")  # on the last box: saved
+        await pilot.press("enter", "enter", "enter", "enter")  # box to box, as the form does
+        officers = screen.query_one("#ev-officers", Input)
+        assert app.screen.focused is officers and officers.value == "Dewi Lestari"  # the officer
+        await pilot.press("end", *", Andi (Perisai)", "enter")  # on the last box: saved
         await wait_for(pilot, lambda: len(app.session.store.events()) == 1)
-        assert app.session.store.events()[0]["held"] is False
+        (saved,) = app.session.store.events()
+        assert saved["held"] is False and saved["officers"] == "Dewi Lestari, Andi (Perisai)"
 
 
 async def test_a_group_its_event_and_members_from_the_attendance(make_tui, ready_home) -> None:

@@ -53,24 +53,25 @@ def branch_events(console: ConsoleStore, branch: str) -> list[dict[str, Any]]:
     """Every event of the branch, newest first: attendance, enrolled since, within 30 days."""
     rows = console.rows(
         "SELECT e.event_id, e.starts_at, e.kind, e.place, e.held, e.institution, g.name, "
-        "e.officer_id, count(a.record_id), "
+        "e.officer_id, e.data, count(a.record_id), "
         "sum(CASE WHEN a.status_then NOT IN ('enrolled', 'active') AND "
         f"{_ENROLLED_NOW} THEN 1 ELSE 0 END) "
         "FROM events e LEFT JOIN groups g ON g.group_id = e.group_id AND g.branch = e.branch "
         "LEFT JOIN attendance a ON a.event_id = e.event_id AND a.branch = e.branch "
         "LEFT JOIN records r ON r.record_id = a.record_id AND r.branch = e.branch "
         "WHERE e.branch = ? GROUP BY e.event_id, e.starts_at, e.kind, e.place, e.held, "
-        "e.institution, g.name, e.officer_id ORDER BY e.starts_at DESC",
+        "e.institution, g.name, e.officer_id, e.data ORDER BY e.starts_at DESC",
         (branch,),
     )
     within = _enrolled_within(console, branch)
     return [
         {"event_id": event_id, "starts_at": starts, "kind": kind, "place": place,
          "held": bool(held), "partner": group_name or institution or "-", "officer_id": officer,
+         "officers": json.loads(data).get("officers") or officer,
          "attended": int(attended), "enrolled_since": int(since or 0),
          "enrolled_30d": len(within.get(event_id, ()))}
-        for event_id, starts, kind, place, held, institution, group_name, officer, attended, since
-        in rows
+        for event_id, starts, kind, place, held, institution, group_name, officer, data,
+        attended, since in rows
     ]  # fmt: skip
 
 
