@@ -32,7 +32,8 @@ def sync_mark(screen: OutreachScreen, mark: tuple[str, str] | None) -> str:
 
 
 class GroupsScreen(OutreachScreen):
-    """Groups with their coverage; Ctrl+S (or Enter on the last box) saves the new one."""
+    """Groups with their coverage; Ctrl+S (or Enter on the last box) saves the new one. Enter
+    on a group puts it in the boxes to be changed (a new version; Esc leaves it unchanged)."""
 
     CSS_PATH = "events.tcss"
     AUTO_FOCUS = "#gr-name"
@@ -40,6 +41,10 @@ class GroupsScreen(OutreachScreen):
         Binding("ctrl+s", "save", "key.save"),
         Binding("escape", "leave", "key.back"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.editing: dict[str, Any] | None = None  # the group in the boxes, when one is changed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,10 +87,30 @@ class GroupsScreen(OutreachScreen):
         elif name in FIELDS:
             self.query_one(f"#{FIELDS[FIELDS.index(name) + 1]}", Input).focus()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a group: its details in the boxes, to be changed and saved with Ctrl+S."""
+        found = [g for g in self.session.store.groups() if g["id"] == event.row_key.value]
+        if not found:
+            return
+        self.editing = found[0]
+        for name in FIELDS:
+            value = self.editing[TO_GROUP[name]]
+            self.query_one(f"#{name}", Input).value = "" if value is None else str(value)
+        message = self.query_one("#gr-message", Static)
+        message.update(self.t("groups.editing", group=self.editing["name"]))
+        message.set_class(False, "field-error")
+        self.query_one("#gr-declared", Input).focus()
+
     def action_save(self) -> None:
         settings = self.session.settings
-        raw = {TO_GROUP[name]: self.query_one(f"#{name}", Input).value for name in FIELDS}
-        raw |= {"region_code": settings.area_code, "rw": settings.area_rw or ""}
+        raw: dict[str, Any] = {
+            TO_GROUP[name]: self.query_one(f"#{name}", Input).value for name in FIELDS
+        }
+        if self.editing is not None:  # a change keeps the group's own area and other details
+            kept = ("id", "region_code", "rw", "rt", "contact_role")
+            raw |= {name: self.editing[name] for name in kept}
+        else:
+            raw |= {"region_code": settings.area_code, "rw": settings.area_rw or ""}
         message = self.query_one("#gr-message", Static)
         officer = self.session.officer_id
         try:
@@ -95,14 +120,23 @@ class GroupsScreen(OutreachScreen):
             message.update("\n".join(p.message(lang) for p in exc.problems))
             message.set_class(True, "field-error")
             return
-        message.update(self.t("groups.saved"))
+        message.update(self.t("groups.changed" if self.editing else "groups.saved"))
         message.set_class(False, "field-error")
+        self._clear()
+        self.load()
+
+    def _clear(self) -> None:
+        self.editing = None
         for name in FIELDS:
             self.query_one(f"#{name}", Input).value = ""
         self.query_one("#gr-name", Input).focus()
-        self.load()
 
     def action_leave(self) -> None:
+        """Esc: leave a change unsaved (the boxes empty again), or go back."""
+        if self.editing is not None:
+            self._clear()
+            self.query_one("#gr-message", Static).update("")
+            return
         self.dismiss()
 
 

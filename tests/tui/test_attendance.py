@@ -208,3 +208,48 @@ async def test_groups_and_events_say_whether_the_central_api_has_them(make_tui, 
         app.screen.load()
         listed = app.screen.query_one("#ev-list", DataTable)
         assert listed.get_cell(event, "sync") == "belum terkirim"
+
+
+async def test_a_group_is_changed_from_its_row(make_tui, ready_home) -> None:
+    """Enter on a group puts it in the boxes; Ctrl+S saves a new version (queued for the
+    central API) that keeps its area; Esc while changing empties the boxes, a second Esc
+    leaves."""
+    from outreach_tui.screens.groups import GroupsScreen
+
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        store = app.session.store
+        market = store.save_group({"name": "Pasar Cibinong", "kind": "pasar", "rw": "007",
+                                   "region_code": "32.01.01.1001", "contact_name": "Haji Mamat",
+                                   "contact_phone": "0812 1111 2222",
+                                   "declared_workers": 40}, actor="p")  # fmt: skip
+        burst(app, "<ctrl+k>")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
+        screen = app.screen
+        table = screen.query_one("#gr-list", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        table.focus()
+        await pilot.press("enter")
+        declared = screen.query_one("#gr-declared", Input)
+        await wait_for(pilot, lambda: screen.focused is declared and declared.value == "40")
+        assert screen.query_one("#gr-name", Input).value == "Pasar Cibinong"
+        assert "Mengubah kelompok Pasar Cibinong" in str(
+            screen.query_one("#gr-message", Static).render())  # fmt: skip
+        await pilot.press("end", "backspace", "backspace", *"120", "ctrl+s")
+        await wait_for(pilot, lambda: store.groups()[0]["version"] == 2)
+        (changed,) = store.groups()
+        assert (changed["declared_workers"], changed["rw"], changed["contact_name"]) == (
+            120, "007", "Haji Mamat")  # fmt: skip
+        assert store.group_outbox_size() == 2 and [
+            i.version for i in store.group_outbox(10)] == [2]  # fmt: skip
+        assert screen.query_one("#gr-name", Input).value == ""  # ready for a new group
+        table.focus()
+        await pilot.press("enter", "escape")
+        await wait_for(pilot, lambda: screen.query_one("#gr-name", Input).value == "")
+        assert app.screen is screen and store.groups()[0]["version"] == 2
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        assert market
