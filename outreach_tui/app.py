@@ -286,7 +286,7 @@ class OutreachApp(App[None]):
 
     def _count_unsent(self) -> None:
         if self.session.is_unlocked:
-            self.unsent = self.session.store.outbox_size()
+            self.unsent = self.session.store.unsent_count()
 
     def watch_online(self) -> None:
         self._refresh_subtitle()
@@ -306,7 +306,7 @@ class OutreachApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit; with changes not sent yet, ask first (and offer to sync when online)."""
-        unsent = self.session.store.outbox_size() if self.session.is_unlocked else 0
+        unsent = self.session.store.unsent_count() if self.session.is_unlocked else 0
         if not unsent:
             self.exit()
             return

@@ -110,7 +110,7 @@ class SyncController:
 
     def _unsent(self) -> int:
         session = self.app.session
-        return int(session.store.outbox_size()) if session.is_unlocked else 0
+        return int(session.store.unsent_count()) if session.is_unlocked else 0
 
     def _publish(self, outcome: SyncOutcome) -> None:
         """Tell the app (header), every screen (when records changed) and the sync screen."""
@@ -174,7 +174,7 @@ class SyncController:
         try:
             url = session.settings.server_url.strip()
             token = stored_device_token(store, session.settings)
-            unsent = int(store.outbox_size())
+            unsent = int(store.unsent_count())
             if not url or not token:
                 return SyncOutcome(False, unsent, error=NOT_CONFIGURED, manual=manual)
             if not probe(url, self.probe_timeout, session.settings.ca_file):
@@ -199,7 +199,7 @@ class SyncController:
         def progress(phase: str, done: int, total: int) -> None:
             self._call(self.progress.publish, (phase, done, total))
 
-        self.app.post_message(messages.SyncStatus(True, int(store.outbox_size())))  # thread-safe
+        self.app.post_message(messages.SyncStatus(True, int(store.unsent_count())))  # thread-safe
         progress("start", 0, 0)
         client = make_client(
             store, config, paths=self.app.session.paths, data_key=data_key, progress=progress
@@ -215,11 +215,11 @@ class SyncController:
         except SyncError as exc:
             online = exc.code not in _OFFLINE_CODES
             return SyncOutcome(
-                online, int(store.outbox_size()), error=exc.code, detail=exc.detail, manual=manual
+                online, int(store.unsent_count()), error=exc.code, detail=exc.detail, manual=manual
             )
         except Exception as exc:  # a run must never take the UI down
             return SyncOutcome(
-                True, int(store.outbox_size()), error=FAILED, detail=repr(exc), manual=manual
+                True, int(store.unsent_count()), error=FAILED, detail=repr(exc), manual=manual
             )
         keep_less(store, self.app.session.settings.retention_days)
         outcome = SyncOutcome(True, summary.remaining, summary=summary, manual=manual)

@@ -160,7 +160,7 @@ def sync_command(
                 recovered = client.recover(since=since.isoformat())
         except SyncError as exc:
             reporter.close()
-            remaining = store.outbox_size()
+            remaining = store.unsent_count()
             click.echo(ctx.t("sync.kept", remaining=remaining), err=True)
             fail(exc.code, code=_EXIT_FOR.get(exc.code, EXIT_SET_ASIDE), detail=exc.detail)
         reporter.close()

@@ -98,7 +98,7 @@ def count_home(
         today=store.period_summary(*day, officer_id)[0],
         month=month_summary,
         month_enrolled_mine=month_enrolled_mine,
-        unsent=store.outbox_size(),
+        unsent=store.unsent_count(),
         last_sync=store.last_good_sync(),
         overdue=store.count_records(follow_up_due=yesterday),
         due_today=store.count_records(follow_up_due=today)

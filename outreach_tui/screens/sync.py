@@ -169,7 +169,7 @@ class SyncScreen(OutreachScreen):
         try:
             runs = store.sync_runs(RUNS_SHOWN)
             items = store.set_aside()
-            unsent = int(store.outbox_size())
+            unsent = int(store.unsent_count())
         finally:
             store.close()
         self.app.call_from_thread(self._show_lists, runs, items, unsent)

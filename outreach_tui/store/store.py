@@ -42,3 +42,8 @@ class Store(
     (any call from another thread raises RuntimeError); use it as a context manager or call
     :meth:`close`. Every write method commits durably before it returns.
     """
+
+    def unsent_count(self) -> int:
+        """Changes the central API has not answered yet: records and visits, and groups,
+        memberships, events and attendance (what the header and the quit question count)."""
+        return self.outbox_size() + self.group_outbox_size()

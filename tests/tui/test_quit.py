@@ -39,3 +39,18 @@ async def test_quit_with_everything_sent_just_quits(ready_home: Path, make_tui) 
         await unlock(pilot)
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: not app.is_running)
+
+
+async def test_groups_and_events_not_sent_count_as_unsent(ready_home: Path, make_tui) -> None:
+    """A group typed at a market and not synced yet is an unsent change: the header counts it
+    and Ctrl+Q asks."""
+    store = unlocked_store(ready_home)
+    store.save_group({"name": "Pasar Cibinong", "kind": "pasar", "region_code": "32.01.01.1001"},
+                     actor="t")  # fmt: skip
+    store.close()
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: "1 belum terkirim" in app.sub_title)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitDialog))
