@@ -279,6 +279,10 @@ class OutreachApp(App[None]):
                 screen.post_message(messages.DataChanged(message.record_ids))
         self._count_unsent()
 
+    def on_groups_changed(self, message: messages.GroupsChanged) -> None:
+        """A group or event was saved: the header's unsent count follows."""
+        self._count_unsent()
+
     def on_sync_status(self, message: messages.SyncStatus) -> None:
         """Show the central API's reachability and the unsent changes in every header."""
         self.online = message.online

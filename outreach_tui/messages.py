@@ -48,6 +48,11 @@ class SyncStatus(Message):
     unsent: int
 
 
+class GroupsChanged(Message):
+    """A group, membership, event or attendance was saved: the unsent count moved (records
+    did not change, so screens need not reload)."""
+
+
 class DataChanged(Message, bubble=False):
     """Sent by the app to every screen after RecordsChanged: refresh what you show."""
 

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Input, Label, Static
 
+from outreach_tui import messages
 from outreach_tui.domain import codes
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.screens.groups import sync_mark
@@ -119,6 +120,7 @@ class EventsScreen(OutreachScreen):
             message.update("\n".join(p.message(lang) for p in exc.problems))
             message.set_class(True, "field-error")
             return
+        self.post_message(messages.GroupsChanged())
         message.update(self.t("events.saved"))
         message.set_class(False, "field-error")
         self.load()
@@ -132,8 +134,6 @@ class EventsScreen(OutreachScreen):
         if event.row_key.value is None:
             return
         if event.data_table.id == "ev-follow":
-            from outreach_tui import messages
-
             self.post_message(messages.OpenRecord(str(event.row_key.value)))
             return
         if event.data_table.id != "ev-list":

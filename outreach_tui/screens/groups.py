@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from outreach_tui import messages
 from outreach_tui.domain import codes
 from outreach_tui.screens.base import OutreachModal, OutreachScreen
 from outreach_tui.store.groups import GroupError
@@ -120,6 +121,7 @@ class GroupsScreen(OutreachScreen):
             message.update("\n".join(p.message(lang) for p in exc.problems))
             message.set_class(True, "field-error")
             return
+        self.post_message(messages.GroupsChanged())
         message.update(self.t("groups.changed" if self.editing else "groups.saved"))
         message.set_class(False, "field-error")
         self._clear()

@@ -412,6 +412,7 @@ class RecordDetailScreen(OutreachScreen):
         added = self.session.store.add_members(group_id, [self.record_id], actor=officer)
         name = next((g["name"] for g in self.session.store.groups() if g["id"] == group_id), "-")
         self.reload()
+        self.post_message(messages.GroupsChanged())
         self._say(self.t("detail.group.added" if added else "detail.group.already", group=name))
 
     def action_visit(self) -> None:

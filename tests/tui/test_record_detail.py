@@ -472,6 +472,8 @@ async def test_a_person_joins_a_group_from_the_record(make_tui: Any, ready_home:
         await wait_for(pilot, lambda: "Dimasukkan ke kelompok" in shown(screen, "#detail-message"))
         assert "Pasar Cibinong" in shown(screen, "#detail-message")  # by name, sorted
         assert "Pasar Cibinong" in shown(screen, "#detail-status")
+        # The person, the two groups and the membership: the header counts them all.
+        await wait_for(pilot, lambda: "4 belum terkirim" in app.sub_title)
         await pilot.press("ctrl+g")
         await wait_for(pilot, lambda: isinstance(app.screen, GroupPickDialog))
         await pilot.press("down", "enter")
