@@ -45,7 +45,10 @@ class GroupError(ValueError):
 
 
 class GroupsMixin(StoreBase):
-    """Part of `Store`: groups, members, events and attendance."""
+    """Part of `Store`: groups, members, events and attendance.
+
+    Queries that join these small tables to `records` name them first with CROSS JOIN: SQLite
+    then keeps them the outer loop, instead of walking 100,000 records in an index's order."""
 
     # -- groups ---------------------------------------------------------------------------
     @owned
@@ -146,7 +149,7 @@ class GroupsMixin(StoreBase):
         found: dict[str, dict[str, int]] = {}
         for group_id, reason, count in self._conn.execute(
             "SELECT m.group_id, coalesce(r.decline_reason, ''), count(*) FROM group_members m "
-            "JOIN records r ON r.id = m.record_id WHERE r.status = 'declined' "
+            "CROSS JOIN records r ON r.id = m.record_id WHERE r.status = 'declined' "
             "GROUP BY m.group_id, coalesce(r.decline_reason, '') ORDER BY 3 DESC, 2"
         ):
             found.setdefault(group_id, {})[reason] = int(count)
@@ -238,7 +241,7 @@ class GroupsMixin(StoreBase):
         event_id = self._known("events", event_id, "event_id")
         return self._rows(
             "SELECT r.id, r.full_name, a.status_then, r.status AS status_now, "
-            "r.decline_reason, a.at FROM attendance a JOIN records r ON r.id = a.record_id "
+            "r.decline_reason, a.at FROM attendance a CROSS JOIN records r ON r.id = a.record_id "
             "WHERE a.event_id = ? ORDER BY r.full_name",
             (event_id,),
         )
@@ -278,8 +281,8 @@ class GroupsMixin(StoreBase):
         return self._rows(
             "SELECT a.event_id, e.starts_at AS event_starts_at, e.place AS event_place, "
             "a.record_id, r.full_name, a.status_then, r.status AS status_now, r.decline_reason, "
-            "a.at FROM attendance a JOIN events e ON e.id = a.event_id "
-            "JOIN records r ON r.id = a.record_id ORDER BY e.starts_at, r.full_name"
+            "a.at FROM attendance a CROSS JOIN events e ON e.id = a.event_id "
+            "CROSS JOIN records r ON r.id = a.record_id ORDER BY e.starts_at, r.full_name"
         )
 
     @owned
@@ -288,7 +291,10 @@ class GroupsMixin(StoreBase):
         where = "WHERE a.inactive = 1" if inactive_only else ""
         rows = self._rows(
             "SELECT r.id, r.full_name, r.region_code, r.rw, r.rt, r.phone, a.inactive, a.months, "
-            f"a.paid_through, a.at FROM arrears a JOIN records r ON r.id = a.record_id {where} "
+            # CROSS JOIN keeps arrears (a few rows) the outer loop: with a plain JOIN SQLite
+            # walked 100k records in the ORDER BY's index order (0.36 s on every home refresh).
+            f"a.paid_through, a.at FROM arrears a CROSS JOIN records r ON r.id = a.record_id "
+            f"{where} "
             "ORDER BY r.region_code, r.rw, r.full_name"
         )
         for row in rows:

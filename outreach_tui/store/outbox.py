@@ -342,7 +342,7 @@ class OutboxMixin(SyncStateMixin):
             "AND ack IN ('conflict', 'rejected')"
         )
         sent_back = self._scalar(  # those not already counted above
-            "SELECT count(*) FROM review_notes n JOIN records r ON r.id = n.record_id "
+            "SELECT count(*) FROM review_notes n CROSS JOIN records r ON r.id = n.record_id "
             f"WHERE {_SENT_BACK} AND r.sync_state NOT IN ('conflict', 'rejected', 'duplicate')"
         )
         return int(records) + int(visits) + int(sent_back)
@@ -367,7 +367,7 @@ class OutboxMixin(SyncStateMixin):
             row["reasons"] = json.loads(row["reasons"]) if row["reasons"] else []
         notes = self._rows(
             "SELECT r.id, r.full_name, r.version, r.duplicate_of, n.decision, n.comment, "
-            "n.decided_by FROM review_notes n JOIN records r ON r.id = n.record_id "
+            "n.decided_by FROM review_notes n CROSS JOIN records r ON r.id = n.record_id "
             f"WHERE {_SENT_BACK} ORDER BY n.decided_at"
         )
         listed = {row["id"]: row for row in rows}
