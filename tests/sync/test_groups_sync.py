@@ -216,10 +216,18 @@ def test_the_console_shows_coverage_per_group_and_conversion_per_event(
     cells = [c.split("<")[0] for c in events_row.split("<td>")[1:]]
     assert cells[5:8] == ["1", "1", "1"]
     assert "Budi" not in page.text and nik_for(8) not in page.text
+    # The event's page lists who came: Budi, a prospect then, enrolled now (his record linked).
+    shown = web.get(f"{central_server.url}/console/events/{laptop['event']}", timeout=10)
+    rows = shown.text.split('id="attendees"')[1].split("</table>")[0]
+    assert "Budi Santoso" in rows and "calon peserta" in rows and "terdaftar" in rows
+    assert f"/console/records/{laptop['ids']['Budi Santoso']}" in rows
+    assert nik_for(8) not in shown.text
     # Another branch's supervisor sees none of it.
     other = staff_session(central_server, "rina", "KC-DEPOK", "supervisor")
     elsewhere = other.get(f"{central_server.url}/console/groups", timeout=10).text
     assert "Pasar Cibinong" not in elsewhere
+    fenced = other.get(f"{central_server.url}/console/events/{laptop['event']}", timeout=10)
+    assert fenced.status_code == 404 and "Budi" not in fenced.text
 
 
 def test_a_new_laptop_gets_the_officers_groups_and_events_back(

@@ -100,3 +100,31 @@ def _enrolled_within(console: ConsoleStore, branch: str) -> dict[str, set[str]]:
         if status == "enrolled":
             found.setdefault(event_id, set()).add(record_id)
     return found
+
+
+def event_attendees(console: ConsoleStore, branch: str, event_id: str) -> dict[str, Any] | None:
+    """One event of the branch with its attendees, by name: status then and now, and why those
+    who declined did (None for an event the branch does not hold)."""
+    found = console.rows(
+        "SELECT event_id, starts_at, kind, place, held FROM events "
+        "WHERE event_id = ? AND branch = ?",
+        (event_id, branch),
+    )
+    if not found:
+        return None
+    ident, starts, kind, place, held = found[0]
+    people = []
+    for record_id, then, status, central, reason in console.rows(
+        "SELECT a.record_id, a.status_then, r.status, r.central_status, r.decline_reason "
+        "FROM attendance a LEFT JOIN records r ON r.record_id = a.record_id "
+        "AND r.branch = a.branch WHERE a.event_id = ? AND a.branch = ?",
+        (event_id, branch),
+    ):
+        state = console.storage.record(record_id)
+        name = (state.record.get("full_name") if state is not None else None) or "-"
+        now = central if central in ("active", "inactive") else status
+        people.append({"record_id": record_id, "name": name, "then": then, "now": now,
+                       "known": state is not None, "reason": reason})  # fmt: skip
+    people.sort(key=lambda p: str(p["name"]).casefold())
+    return {"event_id": ident, "starts_at": starts, "kind": kind, "place": place,
+            "held": bool(held), "people": people}  # fmt: skip

@@ -310,6 +310,16 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         return render(request, "groups.html", who=who, groups=branch_groups(console, branch),
                       events=branch_events(console, branch), **said(request))  # fmt: skip
 
+    @router.get("/events/{event_id}")
+    def event_page(request: Request, who: Who, event_id: str) -> Response:
+        from sync.server.console.groups import event_attendees
+
+        found = event_attendees(console, who.staff.branch, event_id[:64])
+        if found is None:
+            gone = translate("console.event.not_found", page_language(request))
+            return render(request, "error.html", 404, who=who, error=True, message=gone)
+        return render(request, "event.html", who=who, found=found, **said(request))
+
     # -- sync receipts ----------------------------------------------------------------------------
     @router.get("/receipts")
     def receipts_page(
