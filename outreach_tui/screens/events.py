@@ -105,6 +105,12 @@ class EventsScreen(OutreachScreen):
         for group in self.session.store.groups():  # a group's name: held with that group
             if named and group["name"].casefold() == named:
                 raw |= {"group_id": group["id"], "institution": ""}
+        earlier = self._highlighted()
+        if codes.normalize_code(kind) == "follow_up" and earlier is not None:
+            # A follow-up starts from the event highlighted in the list, with its partner.
+            raw["follows_event_id"] = earlier["id"]
+            if not named:
+                raw |= {"group_id": earlier["group_id"], "institution": earlier["institution"]}
         try:
             moment = dt.datetime.fromisoformat(starts.strip()).replace(tzinfo=WIB)
             raw["held"] = moment <= now
@@ -121,7 +127,11 @@ class EventsScreen(OutreachScreen):
             message.set_class(True, "field-error")
             return
         self.post_message(messages.GroupsChanged())
-        message.update(self.t("events.saved"))
+        said = self.t("events.saved")
+        if raw.get("follows_event_id") and earlier is not None:
+            label = f"{earlier['starts_at'][:10]} {earlier['place']}"
+            said += " " + self.t("events.follow_up_of", label=label)
+        message.update(said)
         message.set_class(False, "field-error")
         self.load()
         table = self.query_one("#ev-list", DataTable)
@@ -148,6 +158,9 @@ class EventsScreen(OutreachScreen):
         if not table.row_count:
             return
         event_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        shown = next((e for e in self.session.store.events() if e["id"] == event_id), None)
+        if shown is not None and shown.get("follows_event_id"):
+            event_id = shown["follows_event_id"]  # a follow-up: the earlier event's attendees
         rows = self.session.store.follow_up(str(event_id))
         follow = self.query_one("#ev-follow", DataTable)
         follow.clear()
@@ -164,6 +177,14 @@ class EventsScreen(OutreachScreen):
         )
         follow.display = True
         follow.focus()
+
+    def _highlighted(self) -> dict[str, Any] | None:
+        """The event under the list's cursor, if the list has any."""
+        table = self.query_one("#ev-list", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((e for e in self.session.store.events() if e["id"] == key), None)
 
     def action_groups(self) -> None:
         """Kelompok: the groups and their coverage."""

@@ -253,3 +253,40 @@ async def test_a_group_is_changed_from_its_row(make_tui, ready_home) -> None:
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
         assert market
+
+
+async def test_a_follow_up_event_starts_from_the_highlighted_one(make_tui, ready_home) -> None:
+    """Kind `follow_up` with an earlier event highlighted: the new event follows it (with its
+    partner), and Ctrl+F on the follow-up lists the earlier event's attendees, then and now."""
+    import datetime as dt
+
+    budi = {"full_name": "Budi Santoso", "phone": "081299990000",
+            "region_code": "32.01.01.1001", "status": "prospect"}  # fmt: skip
+    (known,) = store_people(ready_home, budi)
+    app = pinned(make_tui())
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        store = app.session.store
+        now = dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
+        first = store.save_event({"kind": "sosialisasi", "starts_at": "2026-11-01 09:00",
+                                  "held": True, "place": "Pasar Cibinong",
+                                  "institution": "Dinas Koperasi"}, actor="p", now=now)  # fmt: skip
+        store.attend(first, known, actor="p")
+        burst(app, "<ctrl+k>")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        screen = app.screen
+        screen.query_one("#ev-kind", Input).value = "follow up"
+        screen.query_one("#ev-place", Input).value = "Pasar Cibinong"
+        screen.query_one("#ev-starts", Input).value = "2026-11-20 09:00"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(store.events()) == 2)
+        follow = next(e for e in store.events() if e["kind"] == "follow_up")
+        assert follow["follows_event_id"] == first and follow["institution"] == "Dinas Koperasi"
+        assert "Tindak lanjut dari kegiatan" in str(
+            screen.query_one("#ev-message", Static).render()
+        )
+        # The list's cursor is on the new follow-up: Ctrl+F shows the earlier attendees.
+        await pilot.press("ctrl+f")
+        table = screen.query_one("#ev-follow", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        assert table.get_row_at(0)[0] == "Budi Santoso"
