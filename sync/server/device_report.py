@@ -10,6 +10,9 @@ laptop applies it to records it already holds. So a device held:
   `last_received_at`: the latest such change; whether the laptop really pulled it, the server
   cannot tell).
 
+Groups the device was the last to write are listed too (kind `group`): their contact person's
+name and phone are personal data on the laptop (`group.contact_name`, `group.contact_phone`).
+
 Not in the report: records made on the laptop and never synced (the server never saw them),
 and items the server rejected (it keeps no copy). The person's name is added only when asked
 (`names=True`): the branch needs it for the notification letters, a report without names can
@@ -21,6 +24,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
@@ -40,6 +44,10 @@ NOT_PERSONAL_RECORD: frozenset[str] = frozenset(
 )  # fmt: skip
 NOT_PERSONAL_VISIT: frozenset[str] = frozenset(
     {"id", "record_id", "at", "outcome", "region_code", "rw", "rt", "officer_id"}
+)
+# A group's fields that name nobody: its contact person's name and phone do.
+NOT_PERSONAL_GROUP: frozenset[str] = frozenset(
+    {"id", "name", "kind", "region_code", "rw", "rt", "contact_role", "declared_workers"}
 )
 REPORT_FIELDS: tuple[str, ...] = (
     "record_id",
@@ -71,6 +79,8 @@ class DeviceReportStorage(Protocol):
     ) -> tuple[list[ServerChange], bool]: ...
 
     def record(self, record_id: str) -> RecordState | None: ...
+
+    def reader(self) -> AbstractContextManager[Any]: ...
 
 
 @dataclass
@@ -184,7 +194,28 @@ def device_report(
             state = storage.record(entry.record_id) if entry.kind == "record" else None
             name = state.record.get(NAME_FIELD) if state is not None else None
             entry.full_name = str(name) if name else None
+    _add_groups(storage, device_id, held, names)
     return DeviceReport(device, [held[key] for key in sorted(held)], names)
+
+
+def _add_groups(
+    storage: DeviceReportStorage, device_id: str, held: dict[str, Held], names: bool
+) -> None:
+    """The groups the device was the last to write, with their contact person's fields."""
+    with storage.reader() as run:
+        rows = run(
+            "SELECT group_id, branch, version, data, received_at, updated_at FROM groups "
+            "WHERE device_id = ?",
+            (device_id,),
+        ).fetchall()
+    for group_id, branch, version, text, first, last in rows:
+        data = _data(text)
+        entry = held[group_id] = Held(group_id, "group", branch)
+        entry.versions_sent = int(version)
+        entry.first_sent_at, entry.last_sent_at = first, last
+        entry.personal_fields = {f"group.{n}" for n in _filled(data, NOT_PERSONAL_GROUP)}
+        if names:
+            entry.full_name = str(data.get("name") or "") or None
 
 
 def _add_received(storage: DeviceReportStorage, branch: str, held: dict[str, Held]) -> None:

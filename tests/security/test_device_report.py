@@ -159,3 +159,21 @@ def test_a_real_laptop_after_import_and_sync(central_server: CentralServer, tmp_
     assert any(row["received_fields"] == ["kpj_number"] for row in report["records"])
     named = _run("--db", db, "--device", issued.device.device_id, "--names", "--json")
     assert CANARY_NAME in {row["full_name"] for row in json.loads(named.stdout)["records"]}
+
+
+def test_groups_with_a_contact_person_are_listed(central_server: CentralServer) -> None:
+    """A lost laptop also held the contact persons of its groups (name and phone)."""
+    from tests.sync.test_server_groups import group, item
+
+    ids = _work(central_server)
+    lost = _device(central_server, "p-1")
+    market = group(name="Pasar Cibinong", contact_name="Haji Mamat")
+    assert statuses(central_server.push(lost.token, [item("group", market)])) == ["accepted"]
+    db = str(central_server.db_path)
+    result = _run("--db", db, "--device", lost.device.device_id, "--format", "json", "--names")
+    (row,) = json.loads(result.stdout)["records"]
+    assert (row["record_id"], row["kind"], row["full_name"]) == (
+        market["id"], "group", "Pasar Cibinong")  # fmt: skip
+    assert row["personal_fields"] == ["group.contact_name", "group.contact_phone"]
+    before = _run("--db", db, "--device", ids["lost"], "--format", "json")
+    assert all(r["kind"] != "group" for r in json.loads(before.stdout)["records"])
