@@ -17,11 +17,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from outreach_tui.domain import codes, fields, reference
+from outreach_tui.domain import codes, fields
 from outreach_tui.domain.names import normalize_name
 from outreach_tui.domain.phone import normalize_phone
 from outreach_tui.domain.problems import Problem
-from outreach_tui.domain.record import Validation
+from outreach_tui.domain.record import Validation, read_region
 
 MAX_NAME = 120
 MAX_ROLE = 60
@@ -52,18 +52,20 @@ def _text(value: object, name: str, reader: Any) -> tuple[Any, list[Problem]]:
     return reader(text, field_name=name)
 
 
+def _read_into(check: Checked, raw: Mapping[Any, object], readers: Mapping[str, Any]) -> None:
+    """Read each field given in `raw` with its reader into `check` (values and problems)."""
+    for name, read in readers.items():
+        value = _present(raw, name)
+        if value is None:
+            continue
+        result, problems = read(value)
+        check.record[name] = result
+        check.errors.extend(problems)
+
+
 def _area(value: object) -> tuple[Any, list[Problem]]:
     """A region code from kabupaten/kota down to desa (a group may cover a whole kecamatan)."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None, [fields.type_problem("region_code")]
-    code = reference.normalize_region_code(value)
-    if code is None:
-        return None, [Problem("region_code", "region_code.format")]
-    if not reference.region_exists(code):
-        return None, [Problem("region_code", "region_code.unknown")]
-    if reference.level_of(code) < 2:
-        return None, [Problem("region_code", "region_code.too_wide")]
-    return code, []
+    return read_region(value, lowest=2, too_wide="region_code.too_wide")
 
 
 def _declared(value: object) -> tuple[Any, list[Problem]]:
@@ -98,13 +100,7 @@ def validate_group(raw: Mapping[Any, object]) -> Checked:
         "contact_role": lambda v: fields.read_line(v, "contact_role", MAX_ROLE),
         "declared_workers": _declared,
     }  # fmt: skip
-    for name, read in readers.items():
-        value = _present(raw, name)
-        if value is None:
-            continue
-        result, problems = read(value)
-        check.record[name] = result
-        check.errors.extend(problems)
+    _read_into(check, raw, readers)
     for name in ("name", "kind", "region_code"):
         if check.record[name] is None and not any(p.field == name for p in check.errors):
             check.errors.append(Problem(name, f"{name}.required"))
@@ -142,13 +138,7 @@ def validate_event(raw: Mapping[Any, object], *, now: dt.datetime) -> Checked:
         "follows_event_id": lambda v: fields.read_uuid(v, "follows_event_id"),
         "officers": lambda v: fields.read_line(v, "officers", MAX_OFFICERS),
     }  # fmt: skip
-    for name, read in readers.items():
-        value = _present(raw, name)
-        if value is None:
-            continue
-        result, problems = read(value)
-        check.record[name] = result
-        check.errors.extend(problems)
+    _read_into(check, raw, readers)
     rec = check.record
     for name in ("kind", "starts_at", "place"):
         if rec[name] is None and not any(p.field == name for p in check.errors):

@@ -112,7 +112,11 @@ def _read_rt_rw(name: str) -> Callable[[object], tuple[Any, list[Problem]]]:
     return read
 
 
-def _read_region(value: object) -> tuple[Any, list[Problem]]:
+def read_region(
+    value: object, *, lowest: int = 4, too_wide: str = "region_code.not_village"
+) -> tuple[Any, list[Problem]]:
+    """A region code that exists, at level `lowest` or below (4: a desa, as a record's area;
+    a group may cover a kecamatan or a kabupaten; 1: any region), or the problems."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None, [fields.type_problem("region_code")]
     code = reference.normalize_region_code(value)
@@ -120,8 +124,8 @@ def _read_region(value: object) -> tuple[Any, list[Problem]]:
         return None, [Problem("region_code", "region_code.format")]
     if not reference.region_exists(code):
         return None, [Problem("region_code", "region_code.unknown")]
-    if reference.level_of(code) != 4:
-        return None, [Problem("region_code", "region_code.not_village")]
+    if reference.level_of(code) < lowest:
+        return None, [Problem("region_code", too_wide)]
     return code, []
 
 
@@ -174,7 +178,7 @@ _READERS: dict[str, _Reader] = {
     "monthly_income": fields.read_income,
     "programs": _memo(_read_programs),
     "payment_period": _memo(_read_period),
-    "region_code": _memo(_read_region),
+    "region_code": _memo(read_region),
     "rw": _memo(_read_rt_rw("rw")),
     "rt": _memo(_read_rt_rw("rt")),
     "street": lambda v: fields.read_line(v, "street", MAX_STREET_LENGTH),

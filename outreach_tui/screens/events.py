@@ -10,14 +10,15 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Header, Input, Static
 
 from outreach_tui import messages
 from outreach_tui.domain import codes
 from outreach_tui.screens.base import OutreachScreen
 from outreach_tui.screens.groups import sync_mark
 from outreach_tui.store.groups import GroupError
+from outreach_tui.widgets.box_row import BoxRow
 from outreach_tui.widgets.footer import KeyFooter
 
 NEW_FIELDS = ("ev-kind", "ev-starts", "ev-place", "ev-partner", "ev-officers")
@@ -40,11 +41,8 @@ class EventsScreen(OutreachScreen):
         yield Header()
         with Vertical(id="ev-body"):
             yield Static(self.t("events.title"), classes="dialog-title")
-            with Horizontal(id="ev-new"):
-                for name in NEW_FIELDS:
-                    with Vertical(classes="ev-cell"):
-                        yield Label(self.t(f"events.{name}"), classes="field-label")
-                        yield Input(id=name, max_length=200)
+            yield BoxRow([(name, self.t(f"events.{name}")) for name in NEW_FIELDS],
+                         on_done=self.action_save, max_length=200, id="ev-new")  # fmt: skip
             yield Static("", id="ev-message", classes="message", markup=False)
             yield DataTable(id="ev-list", cursor_type="row", zebra_stripes=True)
             yield Static("", id="ev-follow-title", classes="section-title", markup=False)
@@ -66,15 +64,6 @@ class EventsScreen(OutreachScreen):
         self.load()
         if not table.row_count:  # nothing to open yet: start on the new event's place
             self.query_one("#ev-place", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a box moves to the next one; on the last, it saves the new event."""
-        event.stop()
-        name = event.input.id or ""
-        if name == NEW_FIELDS[-1]:
-            self.action_save()
-        elif name in NEW_FIELDS:
-            self.query_one(f"#{NEW_FIELDS[NEW_FIELDS.index(name) + 1]}", Input).focus()
 
     def load(self) -> None:
         table = self.query_one("#ev-list", DataTable)

@@ -10,14 +10,15 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, Input, Label, OptionList, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outreach_tui import messages
 from outreach_tui.domain import codes
 from outreach_tui.screens.base import OutreachModal, OutreachScreen
 from outreach_tui.store.groups import GroupError
+from outreach_tui.widgets.box_row import BoxRow
 from outreach_tui.widgets.footer import KeyFooter
 
 FIELDS = ("gr-name", "gr-kind", "gr-declared", "gr-contact", "gr-phone")
@@ -51,11 +52,8 @@ class GroupsScreen(OutreachScreen):
         yield Header()
         with Vertical(id="ev-body"):
             yield Static(self.t("groups.title"), classes="dialog-title")
-            with Horizontal(id="ev-new"):
-                for name in FIELDS:
-                    with Vertical(classes="ev-cell"):
-                        yield Label(self.t(f"groups.{name}"), classes="field-label")
-                        yield Input(id=name, max_length=120)
+            yield BoxRow([(name, self.t(f"groups.{name}")) for name in FIELDS],
+                         on_done=self.action_save, max_length=120, id="ev-new")  # fmt: skip
             yield Static("", id="gr-message", classes="message", markup=False)
             yield DataTable(id="gr-list", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
@@ -78,15 +76,6 @@ class GroupsScreen(OutreachScreen):
                           f"{group['of_members']}%", f"{declared}%" if declared is not None
                           else "-", sync_mark(self, marks.get(group["id"])),
                           key=group["id"])  # fmt: skip
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves to the next box; on the last one it saves."""
-        event.stop()
-        name = event.input.id or ""
-        if name == FIELDS[-1]:
-            self.action_save()
-        elif name in FIELDS:
-            self.query_one(f"#{FIELDS[FIELDS.index(name) + 1]}", Input).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a group: its details in the boxes, to be changed and saved with Ctrl+S."""

@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from outreach_tui.domain import codes, fields, reference
+from outreach_tui.domain import codes, fields
 from outreach_tui.domain.problems import Problem
+from outreach_tui.domain.record import read_region
 
 MAX_VISIT_NOTE_LENGTH = 500
 
@@ -25,17 +26,6 @@ def _read_at(value: object) -> list[Problem]:
         dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         return [Problem("at", "at.format")]
-    return []
-
-
-def _read_region(value: object) -> list[Problem]:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return [Problem("region_code", "region_code.type")]
-    code = reference.normalize_region_code(value)
-    if code is None:
-        return [Problem("region_code", "region_code.format")]
-    if not reference.region_exists(code):
-        return [Problem("region_code", "region_code.unknown")]
     return []
 
 
@@ -59,7 +49,7 @@ def check_visit(data: Mapping[str, Any]) -> tuple[str | None, list[Problem]]:
     if not fields.is_blank(data.get("at")):
         problems.extend(_read_at(data.get("at")))
     if not fields.is_blank(data.get("region_code")):
-        problems.extend(_read_region(data.get("region_code")))
+        problems.extend(read_region(data.get("region_code"), lowest=1)[1])  # any level
     for name in ("rw", "rt"):
         value = data.get(name)
         if fields.is_blank(value):

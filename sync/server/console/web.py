@@ -60,6 +60,11 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         query = f"?msg={quote(message)}" + ("&err=1" if error else "") if message else ""
         return RedirectResponse(f"{PREFIX}{where}{query}", status_code=303)
 
+    def not_found(request: Request, who: SignedIn, key: str) -> Response:
+        """A 404 page saying what is not there (in the staff member's branch)."""
+        gone = translate(key, page_language(request))
+        return render(request, "error.html", 404, who=who, error=True, message=gone)
+
     def said(request: Request) -> dict[str, Any]:
         """The message a redirect carries: only `console.*` keys are shown (never free text)."""
         key = request.query_params.get("msg", "")
@@ -262,8 +267,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
     def record_page(request: Request, who: Who, record_id: str) -> Response:
         shown = records.detail(console, who.staff.branch, record_id[:64])
         if shown is None:
-            gone = translate("console.review.not_found", page_language(request))
-            return render(request, "error.html", 404, who=who, error=True, message=gone)
+            return not_found(request, who, "console.review.not_found")
         return render(request, "record.html", who=who, found=shown, **said(request))
 
     @router.post("/records/{record_id}/paid")
@@ -316,8 +320,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
 
         found = event_attendees(console, who.staff.branch, event_id[:64])
         if found is None:
-            gone = translate("console.event.not_found", page_language(request))
-            return render(request, "error.html", 404, who=who, error=True, message=gone)
+            return not_found(request, who, "console.event.not_found")
         return render(request, "event.html", who=who, found=found, **said(request))
 
     # -- sync receipts ----------------------------------------------------------------------------
@@ -399,8 +402,7 @@ def make_console_router(console: ConsoleStore) -> APIRouter:
         admin(who)
         device = storage.device(device_id[:64])
         if device is None or device.branch != who.staff.branch:
-            gone = translate("console.device.not_found", page_language(request))
-            return render(request, "error.html", 404, who=who, error=True, message=gone)
+            return not_found(request, who, "console.device.not_found")
         report = device_report(storage, device.device_id)
         assert report is not None
         out = io.StringIO()
