@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from outreach_tui import messages
 from outreach_tui.screens.attendance import AttendanceScreen, occupation_code
 from outreach_tui.screens.events import EventsScreen
 from tests.tui.conftest import SIZE, unlock, wait_for
@@ -290,3 +291,54 @@ async def test_a_follow_up_event_starts_from_the_highlighted_one(make_tui, ready
         table = screen.query_one("#ev-follow", DataTable)
         await wait_for(pilot, lambda: table.row_count == 1)
         assert table.get_row_at(0)[0] == "Budi Santoso"
+
+
+async def test_groups_and_events_typed_in_one_burst(make_tui, ready_home) -> None:
+    """Keys sent at once land where a slow typist's would: a new event's boxes, a group's row
+    opened and changed, a person put in a group from the record's Ctrl+G list."""
+    from outreach_tui.screens.groups import GroupPickDialog, GroupsScreen
+    from outreach_tui.screens.record_detail import RecordDetailScreen
+
+    (known,) = store_people(
+        ready_home,
+        {
+            "full_name": "Budi Santoso",
+            "phone": "081299990000",
+            "region_code": "32.01.01.1001",
+            "status": "prospect",
+        },
+    )
+    app = pinned(make_tui())
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        store = app.session.store
+        for name in ("Pangkalan Simpang", "Pasar Cibinong"):
+            store.save_group({"name": name, "kind": "pasar", "region_code": "32.01.01.1001",
+                              "declared_workers": 40}, actor="p")  # fmt: skip
+        burst(app, "<ctrl+k>")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        events = app.screen
+        events.query_one("#ev-starts", Input).value = "2026-11-20 09:00"
+        events.query_one("#ev-place", Input).focus()
+        burst(app, "Balai Desa", "<enter>", "Kantor Desa", "<enter>", "<end>", ", Andi",
+              "<enter>")  # fmt: skip
+        await wait_for(pilot, lambda: len(store.events()) == 1)
+        (saved,) = store.events()
+        assert (saved["place"], saved["institution"], saved["officers"]) == (
+            "Balai Desa", "Kantor Desa", "Dewi Lestari, Andi")  # fmt: skip
+        burst(app, "<ctrl+g>")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
+        groups = app.screen
+        table = groups.query_one("#gr-list", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2)
+        table.focus()
+        burst(app, "<down>", "<enter>", "<end>", "<backspace>", "<backspace>", "77", "<ctrl+s>")
+        await wait_for(pilot, lambda: any(g["version"] == 2 for g in store.groups()))
+        assert {g["name"]: g["declared_workers"] for g in store.groups()} == {
+            "Pangkalan Simpang": 40, "Pasar Cibinong": 77}  # fmt: skip
+        app.post_message(messages.OpenRecord(known))
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordDetailScreen))
+        burst(app, "<ctrl+g>", "<down>", "<enter>")
+        await wait_for(pilot, lambda: bool(store.groups_of(known)))
+        assert not isinstance(app.screen, GroupPickDialog)
+        assert [g["name"] for g in store.groups_of(known)] == ["Pasar Cibinong"]
