@@ -4,27 +4,26 @@ Principles (DESIGN.md 'Sync, in principle'): the checkpoint moves only after the
 acknowledged a batch; a batch can always be sent again (the server answers a replay
 `duplicate`); network errors, timeouts, 429 and 5xx are retried with jittered
 exponential backoff, bounded so a run always ends; other 4xx are not retried; the
-outbox is kept whatever happens. The store is reached only through `SyncStore`.
+outbox is kept whatever happens. The store is reached only through `SyncStore`
+(`sync/contract.py`, with `SyncConfig` and `SyncError`, which this module also names).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 import requests
 from pydantic import TypeAdapter, ValidationError
 
 from outreach_tui.domain.server_url import ServerUrlError, check_server_url
+from sync.contract import SyncConfig, SyncError, SyncStore
 from sync.outbox import Batch, OutboxItem
 from sync.protocol import (
     API_PREFIX,
     ITEM_KINDS_HEADER,
-    MAX_BATCH_BYTES,
     MAX_BATCH_ITEMS,
     NEWER_ITEM_KINDS,
     PROTOCOL_VERSION,
@@ -38,84 +37,10 @@ from sync.protocol import (
 from sync.session import make_session, tls_reason
 from sync.summary import SyncSummary
 
-
-class SyncStore(Protocol):
-    """What sync needs from the local store (the store implements it; sync never imports it)."""
-
-    def push_checkpoint(self) -> int: ...
-
-    def outbox(self, after_seq: int, limit: int) -> tuple[list[OutboxItem], int]: ...
-
-    def mark_sent(self, items: Sequence[OutboxItem]) -> None: ...
-
-    def apply_push_results(
-        self,
-        items: Sequence[OutboxItem],
-        results: Sequence[dict[str, Any]],
-        upto_seq: int,
-        *,
-        then_sent: Sequence[OutboxItem] = (),
-        settle: bool = True,
-    ) -> None: ...
-
-    def settle_sync_states(self) -> int: ...
-
-    def push_session(self) -> AbstractContextManager[None]: ...
-
-    def pull_cursor(self) -> int: ...
-
-    def apply_server_changes(self, changes: Sequence[dict[str, Any]], cursor: int) -> int: ...
-
-    def outbox_size(self) -> int: ...
-
-    def group_outbox_size(self) -> int: ...
-
-    def group_outbox(self, limit: int) -> list[OutboxItem]: ...
-
-    def apply_group_results(
-        self, items: Sequence[OutboxItem], results: Sequence[dict[str, Any]]
-    ) -> None: ...
-
-    def set_aside_count(self) -> int: ...
-
-    def start_sync_run(self) -> int: ...
-
-    def finish_sync_run(self, run_id: int, summary: dict[str, Any]) -> None: ...
-
-    def get_meta(self, key: str, default: str | None = None) -> str | None: ...
-
-    def recover_records(self, items: Sequence[dict[str, Any]]) -> Any: ...
-
-    def recover_groups(self, items: Sequence[dict[str, Any]]) -> dict[str, int]: ...
-
-    def set_meta(self, key: str, value: str | None) -> None: ...
-
-
-class SyncError(Exception):
-    """A sync run could not finish; `code` names the reason for the message catalog."""
-
-    def __init__(self, code: str, detail: str = "", status: int | None = None) -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
-        self.status = status
-
-
-@dataclass
-class SyncConfig:
-    """Where and how to sync; the defaults suit a weak field connection."""
-
-    server_url: str
-    token: str
-    batch_size: int = 500
-    max_batch_bytes: int = MAX_BATCH_BYTES
-    connect_timeout: float = 5.0
-    read_timeout: float = 60.0
-    retries: int = 5
-    backoff: float = 0.5
-    backoff_max: float = 8.0
-    gzip_level: int = 3
-    ca_file: str = ""  # the branch's own CA (PEM); empty: the system trust store
+__all__ = [
+    "Progress", "SyncClient", "SyncConfig", "SyncError", "SyncStore", "exchange_setup_code",
+    "make_session",
+]  # fmt: skip
 
 
 Progress = Callable[[str, int, int], None]

@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
+from sync.contract import SyncError
+
 logger = logging.getLogger("sync.client")
 
 # The final answers, as the store keeps them, by HTTP status of a refused request.
@@ -40,8 +42,6 @@ def send_forgets(store: object, request: Request) -> int:
     """
     if not isinstance(store, ForgetStore):
         return 0
-    from sync.client import SyncError  # the client imports this module
-
     done = 0
     for record_id in store.pending_forgets():
         try:
